@@ -1,0 +1,1 @@
+"""Settings per environment: base (shared), test, production. Values come from the environment."""

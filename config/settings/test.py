@@ -1,0 +1,24 @@
+"""Settings for the test suite: the same code paths, with throwaway keys and fast hashing."""
+
+import os
+
+os.environ.setdefault("MARSAD_SECRET_KEY", "test-only-secret-key-not-for-any-real-deployment")
+os.environ.setdefault("MARSAD_PII_KEY", "dGVzdC1vbmx5LXBpaS1rZXktMzItYnl0ZXMtbG9uZyE=")
+os.environ.setdefault("MARSAD_BLIND_INDEX_KEY", "test-only-blind-index-key")
+
+from config.settings.base import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+# Serve static files straight from the finders (node_modules, app static) in tests.
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("marsad.members.auth_urls")),
+    path("members/", include("marsad.members.urls")),
+    path("geo/", include("marsad.geo.urls")),
+    path("registry/", include("marsad.registry.urls")),
+    path("audit/", include("marsad.core.urls")),
+    path("", include("marsad.dashboard.urls")),
+]

@@ -1,0 +1,19 @@
+from django.contrib import admin
+
+from marsad.core.models import AuditEvent
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ("at", "actor_label", "member", "action", "target_type", "target_label", "pii")
+    list_filter = ("action", "pii", "target_type")
+    search_fields = ("actor_label", "target_label", "target_id")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,65 @@
+"""The navigation each role sees. One table, so the menu and the permissions agree."""
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from marsad.members.models import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    url_name: str
+    label: str | Promise
+    roles: frozenset[str]
+
+
+ALL_ROLES = frozenset(Role.values)
+STAFF = frozenset({Role.SECRETARIAT_ANALYST, Role.MEMBER_ADMIN, Role.CASE_WORKER})
+
+NAVIGATION: tuple[NavItem, ...] = (
+    NavItem("dashboard:home", _("Dashboard"), ALL_ROLES),
+    NavItem("registry:household_list", _("Households"), STAFF),
+    NavItem(
+        "members:member_list",
+        _("Member institutions"),
+        frozenset(
+            {
+                Role.SECRETARIAT_ANALYST,
+                Role.MEMBER_ADMIN,
+                Role.BOARD_MEMBER,
+                Role.VOLUNTEER_COORDINATOR,
+            }
+        ),
+    ),
+    NavItem(
+        "members:body_list",
+        _("Coalition bodies"),
+        frozenset({Role.SECRETARIAT_ANALYST, Role.BOARD_MEMBER, Role.MEMBER_ADMIN}),
+    ),
+    NavItem(
+        "members:partner_list",
+        _("Partners"),
+        frozenset({Role.SECRETARIAT_ANALYST, Role.BOARD_MEMBER}),
+    ),
+    NavItem(
+        "geo:governorate_list",
+        _("Geography"),
+        frozenset({Role.SECRETARIAT_ANALYST, Role.BOARD_MEMBER, Role.MEMBER_ADMIN}),
+    ),
+    NavItem(
+        "core:audit_list", _("Audit log"), frozenset({Role.SECRETARIAT_ANALYST, Role.MEMBER_ADMIN})
+    ),
+)
+
+
+def items_for(role: str, *, is_superuser: bool = False) -> list[NavItem]:
+    return [item for item in NAVIGATION if is_superuser or role in item.roles]
+
+
+def roles_for(url_name: str) -> frozenset[str]:
+    for item in NAVIGATION:
+        if item.url_name == url_name:
+            return item.roles
+    raise KeyError(url_name)

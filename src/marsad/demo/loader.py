@@ -1,0 +1,340 @@
+"""Loading the demo: fictional member institutions, users for every role, districts, and
+synthetic households and people (see `marsad.demo.people`).
+
+Everything is marked as demo (`is_demo`, "(تجريبية)" / "(demo)" in names) and deterministic
+for a given seed.
+"""
+
+import datetime
+import os
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from itertools import islice
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+
+from marsad.core.audit import audit_record
+from marsad.core.crypto import blind_index, encrypt_pii
+from marsad.demo.districts import DEMO_DISTRICTS
+from marsad.demo.people import SyntheticHousehold, SyntheticPerson, generate_households
+from marsad.engines.arabic import normalize_name
+from marsad.geo.models import District, Governorate
+from marsad.members.models import BodySeat, Branch, CoalitionBody, Member, Partner, Role, User
+from marsad.registry.models import Household, Person
+
+DEFAULT_PASSWORD = "marsad-demo-2026"  # noqa: S105 - printed for the local demo only
+
+
+def demo_password() -> str:
+    return os.environ.get("MARSAD_DEMO_PASSWORD", DEFAULT_PASSWORD)
+
+
+@dataclass(frozen=True)
+class DemoMember:
+    slug: str
+    name_ar: str
+    name_en: str
+    kind: str
+    registration_number: str
+    governorates: tuple[str, ...]
+
+
+DEMO_MEMBERS = (
+    DemoMember(
+        "demo-nour",
+        "مؤسسة النور للتنمية المجتمعية (تجريبية)",
+        "Al-Nour Community Development Foundation (demo)",
+        Member.Kind.FOUNDATION,
+        "DEMO-0101",
+        ("01", "21", "24", "25", "26"),
+    ),
+    DemoMember(
+        "demo-amal",
+        "جمعية الأمل الخيرية (تجريبية)",
+        "Al-Amal Charitable Association (demo)",
+        Member.Kind.ASSOCIATION,
+        "DEMO-0102",
+        ("12", "13", "14", "16", "17"),
+    ),
+    DemoMember(
+        "demo-khair",
+        "مؤسسة الخير للتكافل (تجريبية)",
+        "Al-Khair Solidarity Foundation (demo)",
+        Member.Kind.FOUNDATION,
+        "DEMO-0103",
+        ("01", "02", "15", "18", "21", "22", "23"),
+    ),
+    DemoMember(
+        "demo-binaa",
+        "جمعية بناء الإنسان (تجريبية)",
+        "Binaa Human Development Association (demo)",
+        Member.Kind.ASSOCIATION,
+        "DEMO-0104",
+        ("24", "25", "26", "27", "28", "29"),
+    ),
+    DemoMember(
+        "demo-saeed",
+        "مؤسسة الصعيد للتمكين الاقتصادي (تجريبية)",
+        "Upper Egypt Economic Empowerment Foundation (demo)",
+        Member.Kind.FOUNDATION,
+        "DEMO-0105",
+        ("22", "23", "24", "27"),
+    ),
+    DemoMember(
+        "demo-shabab",
+        "جمعية شباب المتطوعين (تجريبية)",
+        "Young Volunteers Association (demo)",
+        Member.Kind.ASSOCIATION,
+        "DEMO-0106",
+        ("01", "02", "03", "04", "11", "19"),
+    ),
+)
+
+DEMO_PARTNERS = (
+    (
+        "شركة مثال للاستثمار (تجريبية)",
+        "Mithal Investment Company (demo)",
+        Partner.Kind.PRIVATE_COMPANY,
+    ),
+    (
+        "مؤسسة العطاء المانحة (تجريبية)",
+        "Al-Ataa Donor Foundation (demo)",
+        Partner.Kind.DONOR_FOUNDATION,
+    ),
+    (
+        "مديرية التضامن الاجتماعي (تجريبية)",
+        "Social Solidarity Directorate (demo)",
+        Partner.Kind.STATE_BODY,
+    ),
+)
+
+MEMBER_ROLES = (
+    ("admin", Role.MEMBER_ADMIN, "مسؤول"),
+    ("case", Role.CASE_WORKER, "باحث حالة"),
+    ("coord", Role.VOLUNTEER_COORDINATOR, "منسق متطوعين"),
+)
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    role: str
+    member: str
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    members: int
+    users: int
+    districts: int
+    households: int
+    people: int
+
+
+def demo_exists() -> bool:
+    return Member.objects.filter(is_demo=True).exists()
+
+
+def demo_logins() -> list[DemoLogin]:
+    users = User.objects.filter(username__startswith="demo-").select_related("member")
+    return [
+        DemoLogin(u.username, u.get_role_display(), u.member.name_en if u.member else "")
+        for u in users.order_by("member__slug", "username")
+    ]
+
+
+@transaction.atomic
+def demo_load(
+    *,
+    seed: int = 2026,
+    people: int = 20_000,
+    today: datetime.date | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> DemoResult:
+    """Create the demo institutions, users and registry. Refuses to run twice."""
+    if demo_exists():
+        raise RuntimeError("The demo data is already loaded.")
+    today = today or datetime.date.today()  # noqa: DTZ011 - a calendar date, not an instant
+    governorates = {g.code: g for g in Governorate.objects.all()}
+    districts = _districts(governorates)
+    members = _members(governorates)
+    users = _users(members)
+    _partners_and_seats(members, users)
+    households, persons = _registry(
+        seed=seed,
+        people=people,
+        today=today,
+        governorates=governorates,
+        districts=districts,
+        members=members,
+        progress=progress,
+    )
+    audit_record(
+        actor=None,
+        action="create",
+        target_type="demo",
+        target_id=str(seed),
+        target_label="demo data",
+        changes={"households": households, "people": persons},
+    )
+    return DemoResult(
+        len(members), len(users), sum(map(len, districts.values())), households, persons
+    )
+
+
+def _districts(governorates: dict[str, Governorate]) -> dict[str, list[District]]:
+    result: dict[str, list[District]] = {}
+    for code, rows in DEMO_DISTRICTS.items():
+        result[code] = [
+            District.objects.get_or_create(
+                code=f"demo-{code}-{n}",
+                defaults={
+                    "governorate": governorates[code],
+                    "kind": kind,
+                    "name_ar": name_ar,
+                    "name_en": name_en,
+                },
+            )[0]
+            for n, (kind, name_ar, name_en) in enumerate(rows, start=1)
+        ]
+    return result
+
+
+def _members(governorates: dict[str, Governorate]) -> list[Member]:
+    members = []
+    for spec in DEMO_MEMBERS:
+        member = Member.objects.create(
+            slug=spec.slug,
+            name_ar=spec.name_ar,
+            name_en=spec.name_en,
+            kind=spec.kind,
+            registration_number=spec.registration_number,
+            is_demo=True,
+        )
+        member.governorates.set([governorates[c] for c in spec.governorates])
+        for code in spec.governorates[:2]:
+            governorate = governorates[code]
+            Branch.objects.create(
+                member=member,
+                governorate=governorate,
+                name_ar=f"فرع {governorate.name_ar}",
+                name_en=f"{governorate.name_en} branch",
+            )
+        members.append(member)
+    return members
+
+
+def _users(members: list[Member]) -> list[User]:
+    # One hash for all demo users: hashing is deliberately slow, and these share a password.
+    password_hash = make_password(demo_password())
+    specs: list[tuple[str, str, Member | None, str]] = [
+        ("demo-secretariat", Role.SECRETARIAT_ANALYST, None, "محلل الأمانة الفنية"),
+        ("demo-board", Role.BOARD_MEMBER, None, "عضو مجلس الأمناء"),
+        ("demo-volunteer", Role.VOLUNTEER, None, "متطوع تجريبي"),
+    ]
+    for member in members:
+        short = member.slug.removeprefix("demo-")
+        specs += [
+            (f"demo-{short}-{suffix}", role, member, f"{label} — {member.name_ar}")
+            for suffix, role, label in MEMBER_ROLES
+        ]
+    users = []
+    for username, role, holder, full_name in specs:
+        users.append(
+            User(
+                username=username,
+                role=role,
+                member=holder,
+                full_name=full_name,
+                password=password_hash,
+            )
+        )
+    return User.objects.bulk_create(users)
+
+
+def _partners_and_seats(members: list[Member], users: list[User]) -> None:
+    Partner.objects.bulk_create(
+        Partner(name_ar=ar, name_en=en, kind=kind, is_demo=True) for ar, en, kind in DEMO_PARTNERS
+    )
+    board = CoalitionBody.objects.get(kind=CoalitionBody.Kind.BOARD_OF_TRUSTEES)
+    assembly = CoalitionBody.objects.get(kind=CoalitionBody.Kind.GENERAL_ASSEMBLY)
+    trustee = next(u for u in users if u.role == Role.BOARD_MEMBER)
+    seats = [
+        BodySeat(body=board, user=trustee, member=members[0], position=BodySeat.Position.MEMBER)
+    ]
+    seats += [BodySeat(body=assembly, member=m) for m in members]
+    BodySeat.objects.bulk_create(seats)
+
+
+def _registry(
+    *,
+    seed: int,
+    people: int,
+    today: datetime.date,
+    governorates: dict[str, Governorate],
+    districts: dict[str, list[District]],
+    members: list[Member],
+    progress: Callable[[int, int], None] | None,
+) -> tuple[int, int]:
+    active: dict[str, list[Member]] = {}
+    for spec, member in zip(DEMO_MEMBERS, members, strict=True):
+        for code in spec.governorates:
+            active.setdefault(code, []).append(member)
+    weights = {code: float(governorates[code].population or 0) for code in active}
+    chooser = random.Random(seed)
+    stream = generate_households(seed=seed, people=people, governorate_weights=weights, today=today)
+    households_done = people_done = 0
+    while batch := list(islice(stream, 2000)):
+        rows = [_household_row(h, governorates, districts, active, chooser) for h in batch]
+        created = Household.objects.bulk_create(rows)
+        persons = [
+            _person_row(person, household)
+            for synthetic, household in zip(batch, created, strict=True)
+            for person in synthetic.members
+        ]
+        Person.objects.bulk_create(persons, batch_size=2000)
+        households_done += len(created)
+        people_done += len(persons)
+        if progress:
+            progress(people_done, people)
+    return households_done, people_done
+
+
+def _household_row(
+    synthetic: SyntheticHousehold,
+    governorates: dict[str, Governorate],
+    districts: dict[str, list[District]],
+    active: dict[str, list[Member]],
+    chooser: random.Random,
+) -> Household:
+    options = districts[synthetic.governorate_code]
+    return Household(
+        member=chooser.choice(active[synthetic.governorate_code]),
+        governorate=governorates[synthetic.governorate_code],
+        district=options[synthetic.district_index % len(options)],
+        address=synthetic.address,
+        source_key=synthetic.key,
+    )
+
+
+def _person_row(person: SyntheticPerson, household: Household) -> Person:
+    nid = person.national_id
+    return Person(
+        household=household,
+        member_id=household.member_id,
+        relation=person.relation,
+        full_name=person.full_name,
+        first_name=person.first_name,
+        father_name=person.father_name,
+        grandfather_name=person.grandfather_name,
+        family_name=person.family_name,
+        name_normalized=normalize_name(person.full_name),
+        gender=person.gender,
+        birth_date=person.birth_date,
+        national_id_encrypted=encrypt_pii(nid) if nid else "",
+        national_id_index=blind_index(nid) if nid else None,
+        national_id_last4=nid[-4:] if nid else "",
+        phone=person.phone or "",
+    )

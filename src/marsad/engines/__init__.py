@@ -1,0 +1,1 @@
+"""Pure-Python algorithms; never import Django here."""

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from marsad.registry import views
+
+app_name = "registry"
+urlpatterns = [
+    path("households/", views.household_list, name="household_list"),
+    path("households/<int:pk>/", views.household_detail, name="household_detail"),
+]

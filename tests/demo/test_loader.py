@@ -1,0 +1,57 @@
+"""`marsad demo load` on the real database."""
+
+import datetime
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from marsad.core.crypto import blind_index, decrypt_pii
+from marsad.engines.nid import parse_national_id
+from marsad.members.models import Member, Role, User
+from marsad.registry.models import Household, Person
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_load_creates_marked_institutions_users_and_people():
+    call_command("demo", "load", "--people", "400", stdout=StringIO())
+    assert Person.objects.count() == 400
+    assert Member.objects.filter(is_demo=True).count() == Member.objects.count() == 6
+    assert all("(demo)" in m.name_en and "(تجريبية)" in m.name_ar for m in Member.objects.all())
+    assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
+    # Every household belongs to a member active in its governorate.
+    for household in Household.objects.select_related("member", "governorate"):
+        assert household.member.governorates.filter(pk=household.governorate_id).exists()
+    # National IDs are stored encrypted, with a working blind index and the last 4 digits.
+    person = Person.objects.exclude(national_id_encrypted="").first()
+    national_id = decrypt_pii(person.national_id_encrypted)
+    assert person.national_id_encrypted != national_id
+    assert person.national_id_index == blind_index(national_id)
+    assert person.national_id_last4 == national_id[-4:]
+    parsed = parse_national_id(national_id, today=datetime.date.today())  # noqa: DTZ011
+    assert parsed.birth_date == person.birth_date
+    assert parsed.gender == person.gender
+
+
+def test_demo_load_twice_is_refused_unless_if_empty():
+    call_command("demo", "load", "--people", "50", stdout=StringIO())
+    with pytest.raises(CommandError):
+        call_command("demo", "load", "--people", "50", stdout=StringIO())
+    out = StringIO()
+    call_command("demo", "load", "--people", "50", "--if-empty", stdout=out)
+    assert "already" in out.getvalue()
+    assert Person.objects.count() == 50
+
+
+def test_demo_is_deterministic_for_a_seed():
+    call_command("demo", "load", "--people", "120", "--seed", "7", stdout=StringIO())
+    first = list(Person.objects.order_by("pk").values_list("full_name", "birth_date", "phone"))
+    Person.objects.all().delete()
+    Household.objects.all().delete()
+    User.objects.all().delete()
+    Member.objects.all().delete()
+    call_command("demo", "load", "--people", "120", "--seed", "7", stdout=StringIO())
+    second = list(Person.objects.order_by("pk").values_list("full_name", "birth_date", "phone"))
+    assert first == second
