@@ -29,7 +29,10 @@ def _marsad(*args, env):
 
 def test_check_deploy_is_clean(tmp_path):
     result = _marsad(
-        "check", "--deploy", "--fail-level", "WARNING",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
         env={**PRODUCTION_ENV, "MARSAD_VAR_DIR": str(tmp_path)},
     )
     assert result.returncode == 0, result.stderr
