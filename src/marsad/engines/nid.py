@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from marsad.engines.arabic import to_western_digits
+from marsad.engines.errors import CodedValueError
 
 Gender = Literal["M", "F"]
 
@@ -51,19 +52,10 @@ class NationalIdWarningCode(enum.StrEnum):
     CHECK_DIGIT_MISMATCH = "check_digit_mismatch"
 
 
-class NationalIdError(ValueError):
-    """A national ID that cannot be accepted; `code` is stable, `message` is English only.
+class NationalIdError(CodedValueError):
+    """A national ID that cannot be accepted."""
 
-    Messages never repeat the ID itself, so they are safe to log.
-    """
-
-    def __init__(self, code: NationalIdErrorCode, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-    def __reduce__(self) -> tuple[type[NationalIdError], tuple[NationalIdErrorCode, str]]:
-        return (type(self), (self.code, self.message))
+    code: NationalIdErrorCode
 
 
 @dataclass(frozen=True)

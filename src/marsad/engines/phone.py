@@ -16,6 +16,7 @@ import re
 import unicodedata
 
 from marsad.engines.arabic import to_western_digits
+from marsad.engines.errors import CodedValueError
 
 COUNTRY_CODE = "20"
 MOBILE_PREFIXES = frozenset({"10", "11", "12", "15"})
@@ -32,19 +33,10 @@ class PhoneErrorCode(enum.StrEnum):
     UNKNOWN_PREFIX = "unknown_prefix"
 
 
-class PhoneError(ValueError):
-    """A number that is not an Egyptian mobile; `code` is stable, `message` is English only.
+class PhoneError(CodedValueError):
+    """A number that is not an Egyptian mobile."""
 
-    Messages never repeat the number itself, so they are safe to log.
-    """
-
-    def __init__(self, code: PhoneErrorCode, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-    def __reduce__(self) -> tuple[type[PhoneError], tuple[PhoneErrorCode, str]]:
-        return (type(self), (self.code, self.message))
+    code: PhoneErrorCode
 
 
 def _clean(raw: str) -> str:
