@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "marsad.geo",
     "marsad.members",
     "marsad.registry",
+    "marsad.matching",
     "marsad.dashboard",
 ]
 

@@ -1,0 +1,78 @@
+"""Grouping matched pairs into people without chaining.
+
+Plain connected components chain: if A~B and B~C then A, B, C become one person even when
+A and C are twins. Here edges are taken strongest first, and two groups join only if no
+record of one has a hard conflict (`decision.hard_conflict`) with any record of the other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+from marsad.engines.linkage.decision import Conflict
+
+ConflictCheck = Callable[[str, str], Conflict | None]
+
+
+@dataclass(frozen=True)
+class Edge:
+    left: str
+    right: str
+    probability: float
+
+
+@dataclass(frozen=True)
+class Clustering:
+    cluster_of: Mapping[str, str]  # record id → cluster id (the smallest record id in it)
+    best_probability: Mapping[str, float]  # cluster id → strongest edge used inside it
+    refused_edges: int  # edges above the threshold that a conflict kept out
+
+
+def cluster(
+    record_ids: Iterable[str],
+    edges: Iterable[Edge],
+    *,
+    conflict: ConflictCheck,
+    threshold: float,
+) -> Clustering:
+    parent: dict[str, str] = {}
+    members: dict[str, list[str]] = {}
+    for record_id in record_ids:
+        parent[record_id] = record_id
+        members[record_id] = [record_id]
+
+    def root(record_id: str) -> str:
+        while parent[record_id] != record_id:
+            parent[record_id] = parent[parent[record_id]]
+            record_id = parent[record_id]
+        return record_id
+
+    best: dict[str, float] = {}
+    refused = 0
+    strong = sorted(
+        (e for e in edges if e.probability >= threshold),
+        key=lambda e: (-e.probability, e.left, e.right),
+    )
+    for edge in strong:
+        a, b = root(edge.left), root(edge.right)
+        if a == b:
+            continue
+        if any(conflict(x, y) for x in members[a] for y in members[b]):
+            refused += 1
+            continue
+        if len(members[a]) < len(members[b]):
+            a, b = b, a
+        parent[b] = a
+        members[a].extend(members.pop(b))
+        best[a] = max(best.get(a, 0.0), best.pop(b, 0.0), edge.probability)
+
+    cluster_of: dict[str, str] = {}
+    best_by_cluster: dict[str, float] = {}
+    for group_root, ids in members.items():
+        cluster_id = min(ids)
+        for record_id in ids:
+            cluster_of[record_id] = cluster_id
+        if group_root in best:
+            best_by_cluster[cluster_id] = best[group_root]
+    return Clustering(cluster_of, best_by_cluster, refused)

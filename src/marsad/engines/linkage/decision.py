@@ -1,0 +1,88 @@
+"""Hard rules that no match score overrides, and the match decision built on them.
+
+Probabilistic weights treat fields as independent, but in a family they are not: brothers
+share the father's, grandfather's and family names, the phone and the governorate; twins
+share the birth date too. These rules encode what the national ID and the Arabic name chain
+say for certain, so that such relatives are never merged:
+
+- two valid national IDs that differ are two people (a typo is one edit and fails the check
+  digit, so it is not "valid" in this sense);
+- different genders are two people;
+- full birth dates that differ by more than a day, and not by a day/month swap, are two
+  people — unless the national IDs are identical;
+- the sibling pattern: same father's name, first names that are not spellings of each other.
+"""
+
+from __future__ import annotations
+
+import enum
+
+from rapidfuzz.distance import DamerauLevenshtein
+
+from marsad.engines.linkage.features import FeatureRow
+
+
+class Conflict(enum.StrEnum):
+    DIFFERENT_NATIONAL_IDS = "different_national_ids"
+    DIFFERENT_GENDER = "different_gender"
+    DIFFERENT_BIRTH_DATES = "different_birth_dates"
+    SIBLING_PATTERN = "sibling_pattern"
+
+
+class Decision(enum.StrEnum):
+    MATCH = "match"
+    REVIEW = "review"
+    DISTINCT = "distinct"
+
+
+def _same_name(a: FeatureRow, b: FeatureRow, part: str) -> bool:
+    if a.get(part) is not None and a.get(part) == b.get(part):
+        return True
+    key = a.get(f"{part}_key")
+    if key is not None and key == b.get(f"{part}_key"):
+        return True
+    skeleton = a.get(f"{part}_skel")
+    return a["latin"] != b["latin"] and skeleton is not None and skeleton == b.get(f"{part}_skel")
+
+
+def hard_conflict(a: FeatureRow, b: FeatureRow) -> Conflict | None:
+    """Why `a` and `b` cannot be one person, or None when nothing certain forbids it."""
+    nid_a, nid_b = a.get("nid"), b.get("nid")
+    same_nid = nid_a is not None and nid_a == nid_b
+    if isinstance(nid_a, str) and isinstance(nid_b, str) and not same_nid:
+        both_checked = bool(a["nid_checked"]) and bool(b["nid_checked"])
+        if both_checked or DamerauLevenshtein.distance(nid_a, nid_b) > 1:
+            return Conflict.DIFFERENT_NATIONAL_IDS
+    if a.get("gender") and b.get("gender") and a["gender"] != b["gender"]:
+        return Conflict.DIFFERENT_GENDER
+    if same_nid:
+        return None
+    days_a, days_b = a.get("dob_days"), b.get("dob_days")
+    if (
+        isinstance(days_a, int)
+        and isinstance(days_b, int)
+        and abs(days_a - days_b) > 1
+        and a.get("dob_swapped") != b.get("dob")
+    ):
+        return Conflict.DIFFERENT_BIRTH_DATES
+    if (
+        a.get("first") is not None
+        and b.get("first") is not None
+        and _same_name(a, b, "father")
+        and not _same_name(a, b, "first")
+    ):
+        return Conflict.SIBLING_PATTERN
+    return None
+
+
+def decide(
+    probability: float, conflict: Conflict | None, *, match: float, review: float
+) -> Decision:
+    """The decision for one pair: a conflict always wins; otherwise the thresholds."""
+    if conflict is not None:
+        return Decision.DISTINCT
+    if probability >= match:
+        return Decision.MATCH
+    if probability >= review:
+        return Decision.REVIEW
+    return Decision.DISTINCT

@@ -1,0 +1,208 @@
+"""Cleaning one person record into the normal forms linkage compares.
+
+Every field may be missing or unparseable; cleaning never fails and never drops a record,
+it leaves what it cannot read empty (and says so in `problems`). The national ID, when its
+structure is valid, supplies the birth date and gender if the record lacks them.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from marsad.engines.arabic import name_key, name_tokens, to_western_digits
+from marsad.engines.nid import NationalIdError, clean_national_id, parse_national_id
+from marsad.engines.phone import try_normalize_mobile
+from marsad.engines.translit import is_latin, latin_name_tokens, skeleton
+
+NAME_PARTS = ("first_name", "father_name", "grandfather_name", "family_name")
+_DATE_PATTERNS = (
+    (re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})"), ("y", "m", "d")),
+    (re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})"), ("d", "m", "y")),
+)
+_YEAR_ONLY = re.compile(r"(\d{4})")
+_GENDERS = {
+    "m": "M", "male": "M", "ذكر": "M", "ذ": "M", "man": "M",
+    "f": "F", "female": "F", "انثي": "F", "أنثى": "F", "انثى": "F", "أنثي": "F", "woman": "F",
+}  # fmt: skip
+
+
+class GovernorateIndex:
+    """Finds the 2-digit national-ID governorate code from a code or an Arabic/English name.
+
+    Built by the caller from the project's reference table so that this module stays free of
+    any database or framework.
+    """
+
+    def __init__(self, rows: Iterable[tuple[str, str, str]]) -> None:
+        self._by_key: dict[str, str] = {}
+        for code, name_ar, name_en in rows:
+            for key in (code, name_ar, name_en):
+                self._by_key[self._key(key)] = code
+
+    @staticmethod
+    def _key(value: str) -> str:
+        return "".join(name_tokens(value)).replace("ال", "")
+
+    def resolve(self, value: str) -> str | None:
+        text = to_western_digits(value.strip())
+        if text.isdigit() and len(text) == 1:
+            text = "0" + text
+        return self._by_key.get(self._key(text)) if text else None
+
+
+@dataclass(frozen=True)
+class PersonRecord:
+    """One cleaned record. Names are normalised tokens; empty string means unknown."""
+
+    record_id: str
+    source: str = ""
+    first: str = ""
+    father: str = ""
+    grandfather: str = ""
+    family: str = ""
+    latin: bool = False
+    national_id: str = ""
+    national_id_digits: str = ""
+    national_id_checked: bool = False
+    birth_date: datetime.date | None = None
+    birth_year: int | None = None
+    gender: str = ""
+    governorate: str = ""
+    phone: str = ""
+    problems: tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def name_parts(self) -> tuple[str, str, str, str]:
+        return (self.first, self.father, self.grandfather, self.family)
+
+    def keys(self) -> tuple[str, str, str, str]:
+        return tuple(name_key(part) if part else "" for part in self.name_parts)  # type: ignore[return-value]
+
+    def skeletons(self) -> tuple[str, str, str, str]:
+        return tuple(skeleton(part) for part in self.name_parts)  # type: ignore[return-value]
+
+    @property
+    def birth_date_swapped(self) -> datetime.date | None:
+        """The birth date with day and month exchanged, when that is a real date."""
+        if self.birth_date is None or self.birth_date.day > 12:
+            return None
+        try:
+            return self.birth_date.replace(month=self.birth_date.day, day=self.birth_date.month)
+        except ValueError:
+            return None
+
+
+def _text(raw: Mapping[str, object], column: str) -> str:
+    value = raw.get(column)
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    return str(value).strip()
+
+
+def _name_tokens(text: str) -> tuple[str, ...]:
+    return latin_name_tokens(text) if is_latin(text) else name_tokens(text)
+
+
+def parse_birth_date(text: str) -> tuple[datetime.date | None, int | None]:
+    """(full date, year) from the forms member files use; (None, year) for a year alone.
+
+    Day-first is assumed for D/M/Y, as Egyptian files write it.
+    """
+    text = to_western_digits(text.strip())
+    if not text:
+        return None, None
+    for pattern, order in _DATE_PATTERNS:
+        match = pattern.fullmatch(text.split(" ")[0].split("T")[0])
+        if match:
+            parts = dict(zip(order, (int(g) for g in match.groups()), strict=True))
+            try:
+                date = datetime.date(parts["y"], parts["m"], parts["d"])
+            except ValueError:
+                return None, None
+            return date, date.year
+    year = _YEAR_ONLY.fullmatch(text)
+    if year and 1880 <= int(year.group(1)) <= 2100:
+        return None, int(year.group(1))
+    return None, None
+
+
+def parse_gender(text: str) -> str:
+    return _GENDERS.get(text.strip().lower().replace("ى", "ي"), _GENDERS.get(text.strip(), ""))
+
+
+def clean_record(
+    raw: Mapping[str, object],
+    *,
+    today: datetime.date,
+    governorates: GovernorateIndex | None = None,
+) -> PersonRecord:
+    """Clean one raw row (column name → value, names lower-case as in the spec)."""
+    problems: list[str] = []
+    parts = [_text(raw, column) for column in NAME_PARTS]
+    full_name = _text(raw, "full_name")
+    if any(parts):
+        tokens = tuple("".join(_name_tokens(part)) for part in parts)
+        latin = is_latin(" ".join(parts))
+    else:
+        all_tokens = _name_tokens(full_name)
+        latin = is_latin(full_name)
+        family = all_tokens[-1] if len(all_tokens) >= 4 else ""
+        padded = (*all_tokens[:3], "", "", "")
+        tokens = (padded[0], padded[1], padded[2], family)
+    if not any(tokens):
+        problems.append("name")
+
+    nid_raw = _text(raw, "national_id")
+    digits = clean_national_id(nid_raw) if nid_raw else ""
+    national_id, checked = "", False
+    nid_birth: datetime.date | None = None
+    nid_gender = ""
+    if digits:
+        try:
+            parsed = parse_national_id(digits, today=today)
+        except NationalIdError as error:
+            problems.append(f"national_id:{error.code}")
+        else:
+            national_id, checked = parsed.value, parsed.check_digit_ok
+            nid_birth, nid_gender = parsed.birth_date, parsed.gender
+
+    typed_date, typed_year = parse_birth_date(_text(raw, "birth_date"))
+    if _text(raw, "birth_date") and typed_year is None:
+        problems.append("birth_date")
+    birth_date = typed_date or nid_birth
+    birth_year = birth_date.year if birth_date else typed_year
+
+    gender = parse_gender(_text(raw, "gender")) or nid_gender
+    governorate = ""
+    governorate_text = _text(raw, "governorate")
+    if governorate_text and governorates is not None:
+        governorate = governorates.resolve(governorate_text) or ""
+        if not governorate:
+            problems.append("governorate")
+    phone_text = _text(raw, "phone")
+    phone = try_normalize_mobile(phone_text) or "" if phone_text else ""
+    if phone_text and not phone:
+        problems.append("phone")
+    return PersonRecord(
+        record_id=_text(raw, "record_id"),
+        source=_text(raw, "source"),
+        first=tokens[0],
+        father=tokens[1],
+        grandfather=tokens[2],
+        family=tokens[3],
+        latin=latin,
+        national_id=national_id,
+        national_id_digits=digits if 10 <= len(digits) <= 16 and digits.isdigit() else "",
+        national_id_checked=checked,
+        birth_date=birth_date,
+        birth_year=birth_year,
+        gender=gender,
+        governorate=governorate,
+        phone=phone,
+        problems=tuple(problems),
+    )

@@ -1,0 +1,210 @@
+"""Training the model and scoring whole files with Splink (DuckDB locally, Spark on a cluster).
+
+Splink runs the same comparisons (`comparisons.splink_comparisons`) with the parameters of
+our `LinkageModel`, so a pair scored here gets the probability the pure-Python scorer gives.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from marsad.engines.linkage.blocking import splink_blocking_rules
+from marsad.engines.linkage.clustering import Edge
+from marsad.engines.linkage.comparisons import COMPARISONS, splink_comparisons
+from marsad.engines.linkage.features import COLUMNS, FeatureRow
+from marsad.engines.linkage.model import LinkageModel
+
+#: Floor for probabilities Splink could not estimate (a level never seen in training).
+MIN_PROBABILITY = 1e-6
+#: EM passes: each blocks on some fields and estimates the m probabilities of the others.
+#: None of them groups households (phone with father's name would teach EM that brothers match).
+TRAINING_BLOCKS: tuple[tuple[str, ...], ...] = (
+    ("nid_digits",),
+    ("first_key", "dob"),
+    ("first_key", "father_key", "grandfather_key"),
+)
+
+
+def _frame(rows: Sequence[FeatureRow]) -> Any:
+    import pandas as pd
+
+    frame = pd.DataFrame.from_records(list(rows), columns=list(COLUMNS))
+    for column in ("nid_checked", "latin", "dob_days", "dob_year"):
+        frame[column] = frame[column].astype("Int64")
+    return frame
+
+
+def _db_api(engine: str, spark: Any = None) -> Any:
+    if engine == "duckdb":
+        from splink import DuckDBAPI
+
+        return DuckDBAPI()
+    if engine == "spark":
+        from splink import SparkAPI
+
+        return SparkAPI(spark_session=spark)  # type: ignore[no-untyped-call]
+    raise ValueError(f"Unknown engine {engine!r}: use duckdb or spark.")
+
+
+def _linker(rows: Sequence[FeatureRow], model: LinkageModel | None, engine: str, spark: Any) -> Any:
+    from splink import Linker, SettingsCreator
+
+    parameters = None if model is None else [list(p) for p in model.parameters]
+    settings = SettingsCreator(
+        link_type="dedupe_only",
+        comparisons=splink_comparisons(parameters),
+        blocking_rules_to_generate_predictions=splink_blocking_rules(),
+        probability_two_random_records_match=model.prior if model else 1e-5,
+        retain_matching_columns=False,
+        retain_intermediate_calculation_columns=False,
+    )
+    db_api = _db_api(engine, spark)
+    frame = _frame(rows)
+    if engine == "spark":
+        frame = db_api.spark.createDataFrame(frame.astype(object).where(frame.notna(), None))
+    table = db_api.register(frame)
+    return Linker(table, settings, log_level=logging.WARNING)
+
+
+def train_model(
+    rows: Sequence[FeatureRow],
+    *,
+    version: str,
+    trained_on: str,
+    seed: int = 1,
+    max_pairs: float = 2e7,
+    match_threshold: float = 0.99,
+    review_threshold: float = 0.5,
+) -> LinkageModel:
+    """Estimate the model without labels: u by random sampling, m by expectation maximisation."""
+    from splink import block_on
+
+    linker = _linker(rows, None, "duckdb", None)
+    linker.training.estimate_probability_two_random_records_match(
+        [block_on("nid"), block_on("first_key", "father_key", "grandfather_key", "dob")],
+        recall=0.8,
+    )
+    linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
+    for columns in TRAINING_BLOCKS:
+        linker.training.estimate_parameters_using_expectation_maximisation(block_on(*columns))
+    return _model_from_linker(
+        linker,
+        version=version,
+        trained_on=trained_on,
+        match_threshold=match_threshold,
+        review_threshold=review_threshold,
+    )
+
+
+def _model_from_linker(linker: Any, **fields: Any) -> LinkageModel:
+    document = linker.misc.save_model_to_json()
+    parameters = []
+    for comparison, stored in zip(COMPARISONS, document["comparisons"], strict=True):
+        trained = [
+            (level.kind, stored_level.get("m_probability"), stored_level.get("u_probability"))
+            for level, stored_level in zip(
+                comparison.levels, stored["comparison_levels"], strict=True
+            )
+        ]
+        parameters.append(monotone_parameters(trained))
+    return LinkageModel(
+        prior=float(document["probability_two_random_records_match"]),
+        parameters=tuple(parameters),
+        **fields,
+    )
+
+
+def monotone_parameters(
+    trained: Sequence[tuple[str, float | None, float | None]],
+) -> tuple[tuple[float, float], ...]:
+    """(m, u) per level, repaired so that a looser level never outweighs a stricter one.
+
+    Levels run from strict to loose. A level the training data never showed among matches
+    (m missing) gets the weight of the level above it rather than a huge penalty, and a level
+    whose estimated weight exceeds the one above it is capped at that weight. The null level
+    is (1, 1): it carries no evidence.
+    """
+    result: list[tuple[float, float]] = []
+    previous_weight: float | None = None
+    for kind, m, u in trained:
+        if kind == "null":
+            result.append((1.0, 1.0))
+            continue
+        u_value = max(float(u or 0.0), MIN_PROBABILITY)
+        m_value = float(m) if m else 0.0
+        if kind != "else" and previous_weight is not None:
+            cap = min(1.0, u_value * 2.0**previous_weight)
+            m_value = cap if m_value <= MIN_PROBABILITY else min(m_value, cap)
+        m_value = max(m_value, MIN_PROBABILITY)
+        result.append((m_value, u_value))
+        previous_weight = math.log2(m_value / u_value)
+    return tuple(result)
+
+
+def predict_edges(
+    rows: Sequence[FeatureRow],
+    model: LinkageModel,
+    *,
+    threshold: float,
+    engine: str = "duckdb",
+    spark: Any = None,
+) -> Iterator[Edge]:
+    """Every blocked pair with match probability ≥ `threshold`, scored by Splink."""
+    linker = _linker(rows, model, engine, spark)
+    predictions = linker.inference.predict(threshold_match_probability=threshold)
+    sql = (
+        f"select unique_id_l, unique_id_r, match_probability "  # noqa: S608 - Splink's own table name
+        f"from {predictions.physical_name}"
+    )
+    frame = linker.misc.query_sql(sql, output_type="pandas")
+    for left, right, probability in frame.itertuples(index=False):
+        yield Edge(str(left), str(right), float(probability))
+
+
+def score_pairs(
+    rows: Sequence[FeatureRow], model: LinkageModel, pairs: Sequence[tuple[str, str]]
+) -> dict[tuple[str, str], float]:
+    """Splink's probability for given pairs (used to check batch and online agree)."""
+    probabilities = {}
+    for edge in predict_edges(rows, model, threshold=0.0):
+        probabilities[(edge.left, edge.right)] = edge.probability
+        probabilities[(edge.right, edge.left)] = edge.probability
+    return {pair: probabilities[pair] for pair in pairs if pair in probabilities}
+
+
+def spark_jar_path() -> str:
+    """Splink's jar of string-similarity functions, which Spark needs for these comparisons."""
+    from splink.internals.spark.jar_location import similarity_jar_location
+
+    return str(similarity_jar_location())
+
+
+def spark_session() -> Any:
+    """A Spark session for Splink.
+
+    `MARSAD_SPARK_MASTER` points it at a cluster (e.g. spark://host:7077 or yarn); the default
+    is local mode on this machine's cores. `MARSAD_SPARK_CHECKPOINT_DIR` must be storage all
+    executors share when on a cluster (HDFS, S3); locally a temporary directory is used.
+    """
+    import os
+    import tempfile
+
+    from pyspark.sql import SparkSession
+
+    session = (
+        SparkSession.builder.appName("marsad-linkage")
+        .master(os.environ.get("MARSAD_SPARK_MASTER", "local[*]"))
+        .config("spark.jars", spark_jar_path())
+        .config("spark.sql.shuffle.partitions", os.environ.get("MARSAD_SPARK_PARTITIONS", "8"))
+        .config("spark.ui.enabled", "false")
+        .getOrCreate()
+    )
+    checkpoints = os.environ.get("MARSAD_SPARK_CHECKPOINT_DIR") or tempfile.mkdtemp(
+        prefix="marsad-spark-"
+    )
+    session.sparkContext.setCheckpointDir(checkpoints)
+    session.sparkContext.setLogLevel(os.environ.get("MARSAD_SPARK_LOG_LEVEL", "ERROR"))
+    return session

@@ -1,0 +1,106 @@
+"""Comparing names across scripts: Arabic and its Latin transliterations.
+
+A few percent of member files write names in Latin letters ("Mohamed Abdel Rahman
+El-Sayed"), with no single convention. Rather than guess one Arabic spelling for a Latin
+name, both scripts are reduced to a *consonant skeleton* in one alphabet: vowels and the
+letters Latin usually leaves out (ع, ء, medial و/ي, long ا) disappear, and letters Latin writes
+in several ways collapse to one symbol (ق/q/k → k, ج/j/g → g, ث/th/t → t, ش/sh → S ...).
+Mohamed, Mohammed, Muhammad and محمد all become "mhmd".
+
+The skeleton is deliberately coarse (Mahmoud and Mohamed share it too): it is evidence for a
+cross-script comparison only, never a verdict on its own.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from marsad.engines.arabic import normalize_name
+
+_ARABIC_CONSONANTS = {
+    "ب": "b", "ت": "t", "ث": "t", "ج": "g", "ح": "h", "خ": "x", "د": "d", "ذ": "z",
+    "ر": "r", "ز": "z", "س": "s", "ش": "S", "ص": "s", "ض": "d", "ط": "t", "ظ": "z",
+    "غ": "g", "ف": "f", "ق": "k", "ك": "k", "ل": "l", "م": "m", "ن": "n", "ه": "h",
+    "و": "w", "ي": "y",
+}  # fmt: skip
+_ARABIC_SILENT = frozenset("اءعى")
+_LATIN_DIGRAPHS = (("kh", "x"), ("sh", "S"), ("th", "t"), ("dh", "z"), ("gh", "g"), ("ph", "f"))
+_LATIN_MAP = {"q": "k", "c": "k", "j": "g", "v": "f", "p": "b"}
+_LATIN_VOWELS = frozenset("aeiou")
+_LATIN_PREFIXES = ("abdel", "abdul", "abdal", "abdl", "abd", "abu", "abou", "abo")
+_LATIN_ARTICLES = frozenset({"el", "al", "ul"})
+_LATIN_SUFFIXES = frozenset({"allah", "alla", "ullah", "eldin", "eddin", "uddin", "aldin"})
+
+
+def is_latin(text: str) -> bool:
+    """True when the letters of `text` are mostly Latin (a transliterated name)."""
+    latin = arabic = 0
+    for char in text:
+        if char.isalpha():
+            if "LATIN" in unicodedata.name(char, ""):
+                latin += 1
+            else:
+                arabic += 1
+    return latin > arabic
+
+
+def latin_name_tokens(text: str) -> tuple[str, ...]:
+    """Tokens of a Latin-script name with compound names joined, like `arabic.name_tokens`.
+
+    "Abdel Rahman", "Abd El-Rahman" and "Abdelrahman" all give "abdelrahman"; "El Sayed" gives
+    "elsayed"; "Nour El Din" gives "noureldin".
+    """
+    joined: list[str] = []
+    pending = False
+    for token in normalize_name(text).split():
+        if pending:
+            joined[-1] += token
+        else:
+            joined.append(token)
+        pending = token in _LATIN_ARTICLES or token in _LATIN_PREFIXES
+    result: list[str] = []
+    for token in joined:
+        if token in _LATIN_SUFFIXES and result:
+            result[-1] += token
+        else:
+            result.append(token)
+    return tuple(result)
+
+
+def skeleton(token: str) -> str:
+    """The consonant skeleton of one normalised name token, in either script."""
+    if not token:
+        return ""
+    letters = _latin_letters(token) if is_latin(token) else _arabic_letters(token)
+    collapsed = [c for i, c in enumerate(letters) if i == 0 or c != letters[i - 1]]
+    while collapsed and collapsed[-1] == "h":
+        collapsed.pop()
+    return "".join(collapsed)
+
+
+def _arabic_letters(token: str) -> list[str]:
+    letters: list[str] = []
+    for index, char in enumerate(token):
+        if char in _ARABIC_SILENT:
+            continue
+        if char in "وي" and index > 0:
+            continue
+        mapped = _ARABIC_CONSONANTS.get(char)
+        if mapped:
+            letters.append(mapped)
+    return letters
+
+
+def _latin_letters(token: str) -> list[str]:
+    text = token.lower()
+    for digraph, symbol in _LATIN_DIGRAPHS:
+        text = text.replace(digraph, symbol)
+    letters: list[str] = []
+    for index, char in enumerate(text):
+        if char in _LATIN_VOWELS:
+            continue
+        if char in "wy" and index > 0:
+            continue
+        if char.isalpha():
+            letters.append(_LATIN_MAP.get(char, char))
+    return letters

@@ -1,0 +1,113 @@
+import datetime
+
+import pytest
+
+from marsad.engines.linkage.records import clean_record, parse_birth_date, parse_gender
+from tests.engines.linkage.conftest import GOVERNORATES, TODAY
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1982-08-15", (datetime.date(1982, 8, 15), 1982)),
+        ("15/08/1982", (datetime.date(1982, 8, 15), 1982)),
+        ("5/8/1982", (datetime.date(1982, 8, 5), 1982)),
+        ("١٥/٠٨/١٩٨٢", (datetime.date(1982, 8, 15), 1982)),
+        ("1982-08-15 00:00:00", (datetime.date(1982, 8, 15), 1982)),
+        ("1982", (None, 1982)),
+        ("31/02/1982", (None, None)),
+        ("unknown", (None, None)),
+        ("", (None, None)),
+    ],
+)
+def test_birth_dates_in_the_forms_files_use(text, expected):
+    assert parse_birth_date(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("M", "M"),
+        ("male", "M"),
+        ("ذكر", "M"),
+        ("F", "F"),
+        ("Female", "F"),
+        ("أنثى", "F"),
+        ("انثي", "F"),
+        ("?", ""),
+    ],
+)
+def test_gender_forms(text, expected):
+    assert parse_gender(text) == expected
+
+
+def test_national_id_fills_missing_birth_date_and_gender():
+    record = clean_record(
+        {"record_id": "1", "full_name": "محمد أحمد علي", "national_id": "2820815 1304597"},
+        today=TODAY,
+    )
+    assert (record.national_id, record.birth_date, record.gender, record.national_id_checked) == (
+        "28208151304597",
+        datetime.date(1982, 8, 15),
+        "M",
+        True,
+    )
+
+
+def test_typed_birth_date_wins_over_the_id_and_unreadable_values_are_reported():
+    record = clean_record(
+        {
+            "record_id": "1",
+            "full_name": "منى علي",
+            "national_id": "2820815130459",
+            "birth_date": "1983-01-02",
+            "phone": "12345",
+            "governorate": "Atlantis",
+        },
+        today=TODAY,
+        governorates=GOVERNORATES,
+    )
+    assert record.national_id == ""
+    assert record.national_id_digits == "2820815130459"
+    assert record.birth_date == datetime.date(1983, 1, 2)
+    assert record.problems == ("national_id:wrong_length", "governorate", "phone")
+
+
+def test_name_parts_columns_and_full_name_give_the_same_parts():
+    by_parts = clean_record(
+        {
+            "record_id": "1",
+            "first_name": "عبد الله",
+            "father_name": "مُحمّد",
+            "grandfather_name": "علي",
+            "family_name": "الشافعى",
+        },
+        today=TODAY,
+    )
+    by_full = clean_record({"record_id": "2", "full_name": "عبدالله محمد على الشافعي"}, today=TODAY)
+    assert by_parts.name_parts == by_full.name_parts == ("عبدالله", "محمد", "علي", "الشافعي")
+
+
+def test_latin_names_are_tokenised_with_compounds():
+    record = clean_record(
+        {"record_id": "1", "full_name": "Abdel Rahman Mohamed El-Sayed"}, today=TODAY
+    )
+    assert record.latin
+    assert record.name_parts == ("abdelrahman", "mohamed", "elsayed", "")
+    assert record.skeletons() == ("bdlrhmn", "mhmd", "lsd", "")
+
+
+@pytest.mark.parametrize(
+    ("governorate", "code"), [("المنيا", "24"), ("Minya", "24"), ("24", "24"), ("القاهره", "01")]
+)
+def test_governorate_forms(governorate, code):
+    record = clean_record(
+        {"record_id": "1", "governorate": governorate}, today=TODAY, governorates=GOVERNORATES
+    )
+    assert record.governorate == code
+
+
+def test_an_empty_row_is_kept_with_its_problems():
+    record = clean_record({"record_id": "x"}, today=TODAY)
+    assert record.record_id == "x"
+    assert record.problems == ("name",)
