@@ -42,8 +42,9 @@ _LETTERS = str.maketrans(
 )
 
 _ARTICLE = "ال"
-_PREFIXES = frozenset({"عبد", "ابو"})
-_SUFFIXES = frozenset({"الله", "الدين", "الاسلام"})
+#: "ام" (Umm) opens female compound names: أم كلثوم, أم هاشم, أم السعد.
+_PREFIXES = frozenset({"عبد", "ابو", "ام"})
+_SUFFIXES = frozenset({"الله", "الدين", "الاسلام", "العابدين", "الحق"})
 
 _KEY_LETTERS = str.maketrans({"ء": None, "ث": "ت", "ذ": "ز", "ظ": "ض"})
 
@@ -88,10 +89,10 @@ def _join_article(tokens: list[str]) -> list[str]:
 def _join_compounds(tokens: list[str]) -> list[str]:
     """Make each compound name one token.
 
-    "عبد"/"ابو" absorb the following token, chaining ("ابو عبد الله" → "ابوعبدالله");
-    "الله", "الدين", "الاسلام" attach to the preceding token ("عطا الله" → "عطاالله",
-    "نور الدين" → "نورالدين"). A prefix with nothing after it, or a suffix with nothing
-    before it, stays a token of its own.
+    "عبد"/"ابو"/"ام" absorb the following token, chaining ("ابو عبد الله" → "ابوعبدالله");
+    "الله", "الدين", "الاسلام", "العابدين", "الحق" attach to the preceding token
+    ("عطا الله" → "عطاالله", "نور الدين" → "نورالدين"). A prefix with nothing after it,
+    or a suffix with nothing before it, stays a token of its own.
     """
     joined: list[str] = []
     pending = False

@@ -4,7 +4,9 @@ A few percent of member files write names in Latin letters ("Mohamed Abdel Rahma
 El-Sayed"), with no single convention. Rather than guess one Arabic spelling for a Latin
 name, both scripts are reduced to a *consonant skeleton* in one alphabet: vowels and the
 letters Latin usually leaves out (ع, ء, medial و/ي, long ا) disappear, and letters Latin writes
-in several ways collapse to one symbol (ق/q/k → k, ج/j/g → g, ث/th/t → t, ش/sh → S ...).
+in several ways collapse to one spelling (ق/q/k → k, ج/j/g → g, ش → sh, خ → kh, غ → gh:
+Arabic letters that Latin writes as two letters become those two letters, so "Eshak" and
+إسحاق meet whether the "sh" is one sound or two).
 Mohamed, Mohammed, Muhammad and محمد all become "mhmd".
 
 The skeleton is deliberately coarse (Mahmoud and Mohamed share it too): it is evidence for a
@@ -18,16 +20,29 @@ import unicodedata
 from marsad.engines.arabic import normalize_name
 
 _ARABIC_CONSONANTS = {
-    "ب": "b", "ت": "t", "ث": "t", "ج": "g", "ح": "h", "خ": "x", "د": "d", "ذ": "z",
-    "ر": "r", "ز": "z", "س": "s", "ش": "S", "ص": "s", "ض": "d", "ط": "t", "ظ": "z",
-    "غ": "g", "ف": "f", "ق": "k", "ك": "k", "ل": "l", "م": "m", "ن": "n", "ه": "h",
+    "ب": "b", "ت": "t", "ث": "th", "ج": "g", "ح": "h", "خ": "kh", "د": "d", "ذ": "z",
+    "ر": "r", "ز": "z", "س": "s", "ش": "sh", "ص": "s", "ض": "d", "ط": "t", "ظ": "z",
+    "غ": "gh", "ف": "f", "ق": "k", "ك": "k", "ل": "l", "م": "m", "ن": "n", "ه": "h",
     "و": "w", "ي": "y",
 }  # fmt: skip
 _ARABIC_SILENT = frozenset("اءعى")
-_LATIN_DIGRAPHS = (("kh", "x"), ("sh", "S"), ("th", "t"), ("dh", "z"), ("gh", "g"), ("ph", "f"))
+_LATIN_DIGRAPHS = (("dh", "z"), ("ph", "f"))
 _LATIN_MAP = {"q": "k", "c": "k", "j": "g", "v": "f", "p": "b"}
 _LATIN_VOWELS = frozenset("aeiou")
-_LATIN_PREFIXES = ("abdel", "abdul", "abdal", "abdl", "abd", "abu", "abou", "abo")
+_LATIN_PREFIXES = (
+    "abdel",
+    "abdul",
+    "abdal",
+    "abdl",
+    "abd",
+    "abu",
+    "abou",
+    "abo",
+    "om",
+    "umm",
+    "um",
+    "oum",
+)
 _LATIN_ARTICLES = frozenset({"el", "al", "ul"})
 _LATIN_SUFFIXES = frozenset({"allah", "alla", "ullah", "eldin", "eddin", "uddin", "aldin"})
 
@@ -80,14 +95,13 @@ def skeleton(token: str) -> str:
 
 def _arabic_letters(token: str) -> list[str]:
     letters: list[str] = []
+    # Each mapped value may be two Latin letters (ش → s, h); they are added one by one.
     for index, char in enumerate(token):
         if char in _ARABIC_SILENT:
             continue
         if char in "وي" and index > 0:
             continue
-        mapped = _ARABIC_CONSONANTS.get(char)
-        if mapped:
-            letters.append(mapped)
+        letters.extend(_ARABIC_CONSONANTS.get(char, ""))
     return letters
 
 

@@ -111,3 +111,28 @@ def test_an_empty_row_is_kept_with_its_problems():
     record = clean_record({"record_id": "x"}, today=TODAY)
     assert record.record_id == "x"
     assert record.problems == ("name",)
+
+
+@pytest.mark.parametrize(
+    ("full_name", "parts"),
+    [
+        ("أم كلثوم محمود محمد سويلم", ("امكلثوم", "محمود", "محمد", "سويلم")),
+        ("زين العابدين عبد الهادي سيد البحيري", ("زينالعابدين", "عبدالهادي", "سيد", "البحيري")),
+        ("جاد الحق علي نور الدين", ("جادالحق", "علي", "نورالدين", "")),
+        ("Om Kalthoum Mahmoud Mohamed", ("omkalthoum", "mahmoud", "mohamed", "")),
+    ],
+)
+def test_compound_names_stay_one_part(full_name, parts):
+    assert clean_record({"record_id": "1", "full_name": full_name}, today=TODAY).name_parts == parts
+
+
+def test_a_whole_name_typed_into_first_name_is_split():
+    record = clean_record({"record_id": "1", "first_name": "منى فكري عصام عرفات"}, today=TODAY)
+    assert record.name_parts == ("مني", "فكري", "عصام", "عرفات")
+
+
+def test_an_id_failing_its_check_digit_does_not_supply_birth_date_or_gender():
+    record = clean_record({"record_id": "1", "national_id": "28208151304598"}, today=TODAY)
+    assert record.national_id == "28208151304598"
+    assert not record.national_id_checked
+    assert (record.birth_date, record.gender) == (None, "")

@@ -20,6 +20,8 @@ RULES: Final[tuple[tuple[str, ...], ...]] = (
     ("father_key", "grandfather_key", "dob"),
     ("phone", "first_key"),
     ("first_skel", "father_skel", "dob_year"),
+    ("father_skel", "grandfather_skel", "dob"),
+    ("first_skel", "father_skel", "grandfather_skel"),
     ("first_key", "father_key", "grandfather_key"),
 )
 

@@ -49,7 +49,7 @@ class Level:
                 and isinstance(b, str)
                 and DamerauLevenshtein.distance(a, b) <= self.threshold
             )
-        if self.kind == "custom":
+        if self.kind in {"custom", "null_custom"}:
             assert self.test is not None  # noqa: S101 - custom levels always carry a test
             return self.test(left, right)
         return True  # else
@@ -88,9 +88,29 @@ def _translit(part: str) -> Level:
     )
 
 
+def _name_missing(part: str) -> Level:
+    """Missing on either side, or written in two scripts with no usable skeleton to compare."""
+
+    def test(a: FeatureRow, b: FeatureRow) -> bool:
+        if a.get(part) is None or b.get(part) is None:
+            return True
+        skeletons_missing = a.get(f"{part}_skel") is None or b.get(f"{part}_skel") is None
+        return a["latin"] != b["latin"] and skeletons_missing
+
+    return Level(
+        "missing",
+        "null_custom",
+        sql=(
+            f'"{part}_l" IS NULL OR "{part}_r" IS NULL OR ("latin_l" <> "latin_r" AND '
+            f'("{part}_skel_l" IS NULL OR "{part}_skel_r" IS NULL))'
+        ),
+        test=test,
+    )
+
+
 def _name(part: str, *, fuzzy: bool) -> Comparison:
     levels = [
-        _null(part),
+        _name_missing(part),
         Level("exact", "exact", column=part),
         Level("same key", "exact", column=f"{part}_key"),
         _translit(part),
@@ -184,8 +204,10 @@ def splink_comparisons(parameters: list[list[tuple[float, float]]] | None = None
             creator: Any
             if level.kind == "null":
                 creator = cll.NullLevel(level.column)
-            elif level.kind == "custom":
+            elif level.kind in {"custom", "null_custom"}:
                 creator = cll.CustomLevel(level.sql, base_dialect_str="duckdb")
+                if level.kind == "null_custom":
+                    creator = creator.configure(is_null_level=True)
             elif level.kind == "exact":
                 creator = cll.ExactMatchLevel(level.column)
             elif level.kind == "jaro_winkler":
@@ -195,7 +217,7 @@ def splink_comparisons(parameters: list[list[tuple[float, float]]] | None = None
             else:
                 creator = cll.ElseLevel()
             creator = creator.configure(label_for_charts=level.label)
-            if parameters is not None and level.kind != "null":
+            if parameters is not None and not level.kind.startswith("null"):
                 m, u = parameters[c_index][l_index]
                 creator = creator.configure(m_probability=m, u_probability=u)
             creators.append(creator)

@@ -10,15 +10,22 @@ say for certain, so that such relatives are never merged:
 - different genders are two people;
 - full birth dates that differ by more than a day, and not by a day/month swap, are two
   people — unless the national IDs are identical;
-- the sibling pattern: same father's name, first names that are not spellings of each other.
+- the sibling pattern: same father's name, first names that are not spellings of each other;
+- the name chain: a person has one father and one grandfather, so two records whose father's
+  (or grandfather's) names are clearly different names, not spellings or a typo of one
+  name, are two people.
+
+Name rules apply only when both records are written in the same script: romanisation is too
+loose ("Joseph" for يوسف) for a certain verdict, so cross-script pairs rely on the score.
 """
 
 from __future__ import annotations
 
 import enum
 
-from rapidfuzz.distance import DamerauLevenshtein
+from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
 
+from marsad.engines.linkage.comparisons import NAME_FUZZY_THRESHOLD
 from marsad.engines.linkage.features import FeatureRow
 
 
@@ -27,12 +34,26 @@ class Conflict(enum.StrEnum):
     DIFFERENT_GENDER = "different_gender"
     DIFFERENT_BIRTH_DATES = "different_birth_dates"
     SIBLING_PATTERN = "sibling_pattern"
+    DIFFERENT_FATHER = "different_father"
+    DIFFERENT_GRANDFATHER = "different_grandfather"
 
 
 class Decision(enum.StrEnum):
     MATCH = "match"
     REVIEW = "review"
     DISTINCT = "distinct"
+
+
+def _comparable(a: FeatureRow, b: FeatureRow, part: str) -> bool:
+    """Both records give this part, in the same script."""
+    return a.get(part) is not None and b.get(part) is not None and a["latin"] == b["latin"]
+
+
+def _different_names(a: FeatureRow, b: FeatureRow, part: str) -> bool:
+    """Clearly two different names: comparable, not a spelling variant or a typo."""
+    if not _comparable(a, b, part) or _same_name(a, b, part):
+        return False
+    return JaroWinkler.similarity(str(a[part]), str(b[part])) < NAME_FUZZY_THRESHOLD
 
 
 def _same_name(a: FeatureRow, b: FeatureRow, part: str) -> bool:
@@ -65,13 +86,12 @@ def hard_conflict(a: FeatureRow, b: FeatureRow) -> Conflict | None:
         and a.get("dob_swapped") != b.get("dob")
     ):
         return Conflict.DIFFERENT_BIRTH_DATES
-    if (
-        a.get("first") is not None
-        and b.get("first") is not None
-        and _same_name(a, b, "father")
-        and not _same_name(a, b, "first")
-    ):
+    if _comparable(a, b, "first") and _same_name(a, b, "father") and not _same_name(a, b, "first"):
         return Conflict.SIBLING_PATTERN
+    if _different_names(a, b, "father"):
+        return Conflict.DIFFERENT_FATHER
+    if _different_names(a, b, "grandfather"):
+        return Conflict.DIFFERENT_GRANDFATHER
     return None
 
 

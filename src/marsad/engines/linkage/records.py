@@ -108,6 +108,12 @@ def _name_tokens(text: str) -> tuple[str, ...]:
     return latin_name_tokens(text) if is_latin(text) else name_tokens(text)
 
 
+def _split_full_name(tokens: tuple[str, ...]) -> tuple[str, str, str, str]:
+    family = tokens[-1] if len(tokens) >= 4 else ""
+    padded = (*tokens[:3], "", "", "")
+    return (padded[0], padded[1], padded[2], family)
+
+
 def parse_birth_date(text: str) -> tuple[datetime.date | None, int | None]:
     """(full date, year) from the forms member files use; (None, year) for a year alone.
 
@@ -145,15 +151,16 @@ def clean_record(
     problems: list[str] = []
     parts = [_text(raw, column) for column in NAME_PARTS]
     full_name = _text(raw, "full_name")
+    first_tokens = _name_tokens(parts[0])
+    if len(first_tokens) >= 2 and not any(parts[1:]):
+        # The whole name typed into the first-name column.
+        full_name, parts = parts[0], ["", "", "", ""]
     if any(parts):
         tokens = tuple("".join(_name_tokens(part)) for part in parts)
         latin = is_latin(" ".join(parts))
     else:
-        all_tokens = _name_tokens(full_name)
+        tokens = _split_full_name(_name_tokens(full_name))
         latin = is_latin(full_name)
-        family = all_tokens[-1] if len(all_tokens) >= 4 else ""
-        padded = (*all_tokens[:3], "", "", "")
-        tokens = (padded[0], padded[1], padded[2], family)
     if not any(tokens):
         problems.append("name")
 
@@ -169,7 +176,10 @@ def clean_record(
             problems.append(f"national_id:{error.code}")
         else:
             national_id, checked = parsed.value, parsed.check_digit_ok
-            nid_birth, nid_gender = parsed.birth_date, parsed.gender
+            if checked:
+                # A mistyped ID can still look valid; only a passing check digit makes the
+                # birth date and gender it encodes trustworthy enough to fill gaps.
+                nid_birth, nid_gender = parsed.birth_date, parsed.gender
 
     typed_date, typed_year = parse_birth_date(_text(raw, "birth_date"))
     if _text(raw, "birth_date") and typed_year is None:

@@ -130,7 +130,7 @@ def monotone_parameters(
     result: list[tuple[float, float]] = []
     previous_weight: float | None = None
     for kind, m, u in trained:
-        if kind == "null":
+        if kind.startswith("null"):
             result.append((1.0, 1.0))
             continue
         u_value = max(float(u or 0.0), MIN_PROBABILITY)
