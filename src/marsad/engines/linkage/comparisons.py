@@ -144,7 +144,7 @@ COMPARISONS: Final[tuple[Comparison, ...]] = (
     _name("first", fuzzy=True),
     _name("father", fuzzy=True),
     _name("grandfather", fuzzy=True),
-    _name("family", fuzzy=False),
+    _name("family", fuzzy=True),
     Comparison(
         "birth_date",
         (
@@ -162,6 +162,7 @@ COMPARISONS: Final[tuple[Comparison, ...]] = (
                 sql='abs("dob_days_l" - "dob_days_r") <= 1',
                 test=_dob_within_a_day,
             ),
+            Level("one digit typed wrong", "damerau", column="dob", threshold=1),
             Level("same year", "exact", column="dob_year"),
             Level(
                 "year off by one",

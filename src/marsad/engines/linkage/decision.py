@@ -8,8 +8,8 @@ say for certain, so that such relatives are never merged:
 - two valid national IDs that differ are two people (a typo is one edit and fails the check
   digit, so it is not "valid" in this sense);
 - different genders are two people;
-- full birth dates that differ by more than a day, and not by a day/month swap, are two
-  people — unless the national IDs are identical;
+- full birth dates that differ by more than one typed digit (or two swapped digits), a day,
+  or a day/month swap are two people — unless both records carry the same identifier;
 - the sibling pattern: same father's name, first names that are not spellings of each other;
 - the name chain: a person has one father and one grandfather, so two records whose father's
   (or grandfather's) names are clearly different names, not spellings or a typo of one
@@ -66,6 +66,19 @@ def _same_name(a: FeatureRow, b: FeatureRow, part: str) -> bool:
     return a["latin"] != b["latin"] and skeleton is not None and skeleton == b.get(f"{part}_skel")
 
 
+def _different_birth_dates(a: FeatureRow, b: FeatureRow) -> bool:
+    """Full dates that are not the same day give or take one: not a typo, swap or slip."""
+    date_a, date_b = a.get("dob"), b.get("dob")
+    if not isinstance(date_a, str) or not isinstance(date_b, str) or date_a == date_b:
+        return False
+    days_a, days_b = a.get("dob_days"), b.get("dob_days")
+    if isinstance(days_a, int) and isinstance(days_b, int) and abs(days_a - days_b) <= 1:
+        return False
+    if a.get("dob_swapped") == date_b:
+        return False
+    return DamerauLevenshtein.distance(date_a, date_b) > 1
+
+
 def hard_conflict(a: FeatureRow, b: FeatureRow) -> Conflict | None:
     """Why `a` and `b` cannot be one person, or None when nothing certain forbids it."""
     nid_a, nid_b = a.get("nid"), b.get("nid")
@@ -76,15 +89,11 @@ def hard_conflict(a: FeatureRow, b: FeatureRow) -> Conflict | None:
             return Conflict.DIFFERENT_NATIONAL_IDS
     if a.get("gender") and b.get("gender") and a["gender"] != b["gender"]:
         return Conflict.DIFFERENT_GENDER
-    if same_nid:
+    digits = a.get("nid_digits")
+    if same_nid or (isinstance(digits, str) and len(digits) >= 7 and digits == b.get("nid_digits")):
+        # The same identifier on both: a differing date or name is a typo, not another person.
         return None
-    days_a, days_b = a.get("dob_days"), b.get("dob_days")
-    if (
-        isinstance(days_a, int)
-        and isinstance(days_b, int)
-        and abs(days_a - days_b) > 1
-        and a.get("dob_swapped") != b.get("dob")
-    ):
+    if _different_birth_dates(a, b):
         return Conflict.DIFFERENT_BIRTH_DATES
     if _comparable(a, b, "first") and _same_name(a, b, "father") and not _same_name(a, b, "first"):
         return Conflict.SIBLING_PATTERN

@@ -197,6 +197,9 @@ def clean_record(
     phone_text = _text(raw, "phone")
     phone = try_normalize_mobile(phone_text) or "" if phone_text else ""
     if phone_text and not phone:
+        # Not an Egyptian mobile (a landline, a foreign number): its digits still identify.
+        digits_only = "".join(c for c in to_western_digits(phone_text) if c.isdigit())
+        phone = digits_only if len(digits_only) >= 7 else ""
         problems.append("phone")
     return PersonRecord(
         record_id=_text(raw, "record_id"),
@@ -207,7 +210,7 @@ def clean_record(
         family=tokens[3],
         latin=latin,
         national_id=national_id,
-        national_id_digits=digits if 10 <= len(digits) <= 16 and digits.isdigit() else "",
+        national_id_digits=digits if 6 <= len(digits) <= 16 and digits.isdigit() else "",
         national_id_checked=checked,
         birth_date=birth_date,
         birth_year=birth_year,

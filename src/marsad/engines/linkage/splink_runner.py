@@ -25,6 +25,7 @@ TRAINING_BLOCKS: tuple[tuple[str, ...], ...] = (
     ("nid_digits",),
     ("first_key", "dob"),
     ("first_key", "father_key", "grandfather_key"),
+    ("family_key", "dob"),
 )
 
 
@@ -39,9 +40,12 @@ def _frame(rows: Sequence[FeatureRow]) -> Any:
 
 def _db_api(engine: str, spark: Any = None) -> Any:
     if engine == "duckdb":
+        import duckdb
         from splink import DuckDBAPI
 
-        return DuckDBAPI()
+        connection = duckdb.connect()
+        connection.execute("SET enable_progress_bar = false")
+        return DuckDBAPI(connection)
     if engine == "spark":
         from splink import SparkAPI
 
@@ -66,7 +70,7 @@ def _linker(rows: Sequence[FeatureRow], model: LinkageModel | None, engine: str,
     if engine == "spark":
         frame = db_api.spark.createDataFrame(frame.astype(object).where(frame.notna(), None))
     table = db_api.register(frame)
-    return Linker(table, settings, log_level=logging.WARNING)
+    return Linker(table, settings, log_level=logging.ERROR)
 
 
 def train_model(
@@ -84,11 +88,21 @@ def train_model(
 
     linker = _linker(rows, None, "duckdb", None)
     linker.training.estimate_probability_two_random_records_match(
-        [block_on("nid"), block_on("first_key", "father_key", "grandfather_key", "dob")],
+        [
+            block_on("nid_digits"),
+            block_on("first_key", "father_key", "grandfather_key", "dob"),
+            block_on("first_key", "family_key", "dob"),
+        ],
         recall=0.8,
     )
+    if not 0 < linker._settings_obj._probability_two_random_records_match < 1:
+        # No deterministic matches at all: start EM from one expected duplicate per record.
+        linker._settings_obj._probability_two_random_records_match = 1 / max(len(rows), 2)
     linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
-    for columns in TRAINING_BLOCKS:
+    usable = [columns for columns in TRAINING_BLOCKS if _has_pairs(rows, columns)]
+    if not usable:
+        raise ValueError("Too little data to train: no training rule produces any pair.")
+    for columns in usable:
         linker.training.estimate_parameters_using_expectation_maximisation(block_on(*columns))
     return _model_from_linker(
         linker,
@@ -97,6 +111,21 @@ def train_model(
         match_threshold=match_threshold,
         review_threshold=review_threshold,
     )
+
+
+def _has_pairs(rows: Sequence[FeatureRow], columns: tuple[str, ...], minimum: int = 20) -> bool:
+    """Whether blocking on `columns` yields at least `minimum` pairs (EM needs some)."""
+    counts: dict[tuple[object, ...], int] = {}
+    pairs = 0
+    for row in rows:
+        key = tuple(row.get(column) for column in columns)
+        if any(value is None for value in key):
+            continue
+        pairs += counts.get(key, 0)
+        counts[key] = counts.get(key, 0) + 1
+        if pairs >= minimum:
+            return True
+    return False
 
 
 def _model_from_linker(linker: Any, **fields: Any) -> LinkageModel:

