@@ -22,3 +22,8 @@ TASKS = {
 # Serve static files straight from the finders (node_modules, app static) in tests.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not shared-cache memory: SQLite's shared cache locks whole tables and ignores
+    # the busy timeout, which would make concurrency tests fail for the wrong reason.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-marsad.sqlite3")}  # noqa: F405

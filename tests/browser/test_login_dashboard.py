@@ -10,7 +10,7 @@ from tests.factories import member_create, user_create
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("reference_transactional_db")]
 
 
 @pytest.fixture(scope="session")

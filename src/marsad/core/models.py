@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -75,3 +76,42 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.target_label}"
+
+
+class CoalitionSettings(models.Model):
+    """Coalition-wide settings kept in the database (one row)."""
+
+    match_threshold = models.FloatField(
+        _("automatic duplicate threshold"),
+        default=0.99,
+        help_text=_(
+            "Match probability above which a registration is blocked as a probable "
+            "duplicate pending review."
+        ),
+    )
+    review_threshold = models.FloatField(
+        _("review threshold"),
+        default=0.5,
+        help_text=_("Match probability above which a pair goes to the review queue."),
+    )
+    vulnerability_weights = models.JSONField(_("vulnerability weights"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("coalition settings")
+        verbose_name_plural = _("coalition settings")
+        constraints = [
+            models.CheckConstraint(
+                name="thresholds_ordered",
+                condition=Q(review_threshold__lt=F("match_threshold"))
+                & Q(review_threshold__gt=0)
+                & Q(match_threshold__lt=1),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self._meta.verbose_name)
+
+    @classmethod
+    def current(cls) -> "CoalitionSettings":
+        settings_row, _ = cls.objects.get_or_create(pk=1)
+        return settings_row

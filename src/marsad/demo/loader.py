@@ -16,13 +16,13 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from marsad.core.audit import audit_record
-from marsad.core.crypto import blind_index, encrypt_pii
 from marsad.demo.districts import DEMO_DISTRICTS
 from marsad.demo.people import SyntheticHousehold, SyntheticPerson, generate_households
-from marsad.engines.arabic import normalize_name
 from marsad.geo.models import District, Governorate
 from marsad.members.models import BodySeat, Branch, CoalitionBody, Member, Partner, Role, User
-from marsad.registry.models import Household, Person
+from marsad.registry.models import Household, HouseholdMembership, Person, ServiceLink
+from marsad.registry.services import person_fields
+from marsad.registry.validation import PersonInput, validate_person
 
 DEFAULT_PASSWORD = "marsad-demo-2026"  # noqa: S105 - printed for the local demo only
 
@@ -295,11 +295,35 @@ def _registry(
             for person in synthetic.members
         ]
         Person.objects.bulk_create(persons, batch_size=2000)
+        _link_households(created, persons, today)
         households_done += len(created)
         people_done += len(persons)
         if progress:
             progress(people_done, people)
     return households_done, people_done
+
+
+def _link_households(
+    households: list[Household], persons: list[Person], today: datetime.date
+) -> None:
+    """Heads, current memberships and the registering member's service links, in bulk."""
+    heads = {p.household_id: p for p in persons if p.relation == Person.Relation.HEAD}
+    for household in households:
+        household.head = heads.get(household.pk)
+    Household.objects.bulk_update(households, ["head"], batch_size=2000)
+    HouseholdMembership.objects.bulk_create(
+        (
+            HouseholdMembership(
+                person=p, household_id=p.household_id, relation=p.relation, started_on=today
+            )
+            for p in persons
+        ),
+        batch_size=2000,
+    )
+    ServiceLink.objects.bulk_create(
+        (ServiceLink(person=p, member_id=p.member_id, since=today) for p in persons),
+        batch_size=2000,
+    )
 
 
 def _household_row(
@@ -320,21 +344,17 @@ def _household_row(
 
 
 def _person_row(person: SyntheticPerson, household: Household) -> Person:
-    nid = person.national_id
-    return Person(
-        household=household,
-        member_id=household.member_id,
-        relation=person.relation,
-        full_name=person.full_name,
-        first_name=person.first_name,
-        father_name=person.father_name,
-        grandfather_name=person.grandfather_name,
-        family_name=person.family_name,
-        name_normalized=normalize_name(person.full_name),
-        gender=person.gender,
-        birth_date=person.birth_date,
-        national_id_encrypted=encrypt_pii(nid) if nid else "",
-        national_id_index=blind_index(nid) if nid else None,
-        national_id_last4=nid[-4:] if nid else "",
-        phone=person.phone or "",
+    """A person stored exactly as registration stores one (normal forms, encrypted ID)."""
+    clean, problems = validate_person(
+        PersonInput(
+            full_name=person.full_name,
+            gender=person.gender,
+            national_id=person.national_id or "",
+            birth_date=person.birth_date,
+            relation=person.relation,
+            phone=person.phone or "",
+        )
     )
+    if clean is None:
+        raise ValueError(f"demo person {person.key} is invalid: {problems}")
+    return Person(household=household, member_id=household.member_id, **person_fields(clean))

@@ -152,6 +152,11 @@ def display_name(text: str) -> str:
     return " ".join(text.replace(TATWEEL, "").split())
 
 
+def token_key(token: str) -> str:
+    """`name_key` of one token that is already normalised (one name part, say)."""
+    return _token_key(token)
+
+
 def _token_key(token: str) -> str:
     if token.startswith(_ARTICLE) and len(token) > len(_ARTICLE) + 1:
         token = token[len(_ARTICLE) :]

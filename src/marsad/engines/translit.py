@@ -15,7 +15,7 @@ cross-script comparison only, never a verdict on its own.
 
 from __future__ import annotations
 
-import unicodedata
+import re
 
 from marsad.engines.arabic import normalize_name
 
@@ -47,16 +47,14 @@ _LATIN_ARTICLES = frozenset({"el", "al", "ul"})
 _LATIN_SUFFIXES = frozenset({"allah", "alla", "ullah", "eldin", "eddin", "uddin", "aldin"})
 
 
+_LATIN_LETTER = re.compile(r"[A-Za-z\u00C0-\u024F]")
+_ARABIC_LETTER = re.compile(r"[\u0620-\u064A\u0671-\u06D3\u06FA-\u06FF]")
+
+
 def is_latin(text: str) -> bool:
     """True when the letters of `text` are mostly Latin (a transliterated name)."""
-    latin = arabic = 0
-    for char in text:
-        if char.isalpha():
-            if "LATIN" in unicodedata.name(char, ""):
-                latin += 1
-            else:
-                arabic += 1
-    return latin > arabic
+    latin = len(_LATIN_LETTER.findall(text))
+    return latin > 0 and latin > len(_ARABIC_LETTER.findall(text))
 
 
 def latin_name_tokens(text: str) -> tuple[str, ...]:

@@ -118,7 +118,8 @@ class User(AbstractUser):
         constraints = [
             models.CheckConstraint(
                 name="member_roles_have_member",
-                condition=~Q(role__in=[r.value for r in MEMBER_ROLES]) | Q(member__isnull=False),
+                condition=~Q(role__in=sorted(r.value for r in MEMBER_ROLES))
+                | Q(member__isnull=False),
                 violation_error_message=_("This role requires a member institution."),
             )
         ]

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.forms.models import model_to_dict
 
 from marsad.core.audit import audit_record, model_changes
-from marsad.members.models import Branch, Member, Role
+from marsad.members.models import Branch, CoalitionBody, Member, Role
 
 EDITABLE_MEMBER_FIELDS = ("name_ar", "name_en", "kind", "registration_number", "website")
 
@@ -50,3 +50,53 @@ def branch_create(*, member: Member, by: Any, **fields: Any) -> Branch:
     branch.save()
     audit_record(actor=by, action="create", target=branch)
     return branch
+
+
+#: The coalition's bodies as its statutes define them: (slug, kind, area, Arabic, English).
+COALITION_BODIES = [
+    ("general-assembly", "general_assembly", "", "الجمعية العمومية", "General Assembly"),
+    ("board-of-trustees", "board_of_trustees", "", "مجلس الأمناء", "Board of Trustees"),
+    (
+        "technical-secretariat",
+        "technical_secretariat",
+        "",
+        "الأمانة الفنية",
+        "Technical Secretariat",
+    ),
+    (
+        "committee-marketing-media",
+        "standing_committee",
+        "marketing_media",
+        "لجنة التسويق والإعلام",
+        "Marketing and Media Committee",
+    ),
+    (
+        "committee-strategic-planning",
+        "standing_committee",
+        "strategic_planning",
+        "لجنة التخطيط الاستراتيجي",
+        "Strategic Planning Committee",
+    ),
+    (
+        "committee-activities-initiatives",
+        "standing_committee",
+        "activities_initiatives",
+        "لجنة الأنشطة والمبادرات",
+        "Activities and Initiatives Committee",
+    ),
+    (
+        "committee-investment-sustainability",
+        "standing_committee",
+        "investment_sustainability",
+        "لجنة الاستثمار والاستدامة",
+        "Investment and Sustainability Committee",
+    ),
+]
+
+
+def coalition_bodies_seed(body_model: Any = CoalitionBody) -> None:
+    """Create or refresh the bodies; takes the model so migrations can pass theirs."""
+    for slug, kind, area, name_ar, name_en in COALITION_BODIES:
+        body_model.objects.update_or_create(
+            slug=slug, defaults={"kind": kind, "area": area, "name_ar": name_ar, "name_en": name_en}
+        )

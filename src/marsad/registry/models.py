@@ -1,10 +1,14 @@
-"""Households and the people in them.
+"""The family registry: households, the people in them, consent, needs, duplicates.
 
 The national ID is never stored in clear: `national_id_encrypted` holds it for authorised
-display and `national_id_index` (a keyed hash) serves exact look-ups and uniqueness.
+display and `national_id_index` (a keyed hash, unique) serves exact look-ups, so the same
+person can never be registered twice, even by two members at the same moment. The name
+keys and skeletons beside each name are the linkage engine's normal forms, stored so that
+candidate duplicates are found with indexed queries.
 """
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from marsad.core.models import BaseModel
@@ -36,7 +40,22 @@ class Household(BaseModel):
         null=True,
         blank=True,
     )
+    village = models.CharField(_("village or shiakha"), max_length=120, blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    head = models.ForeignKey(
+        "registry.Person",
+        verbose_name=_("head of household"),
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
     source_key = models.CharField(
         _("source key"),
         max_length=64,
@@ -63,6 +82,33 @@ class Person(BaseModel):
         MOTHER = "mother", _("Mother")
         OTHER = "other", _("Other relative")
 
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Registered")
+        PENDING_REVIEW = "pending_review", _("Probable duplicate, pending review")
+        MERGED = "merged", _("Merged into another record")
+
+    class MaritalStatus(models.TextChoices):
+        SINGLE = "single", _("Single")
+        MARRIED = "married", _("Married")
+        DIVORCED = "divorced", _("Divorced")
+        WIDOWED = "widowed", _("Widowed")
+
+    class Education(models.TextChoices):
+        NONE = "none", _("No schooling")
+        LITERATE = "literate", _("Reads and writes")
+        PRIMARY = "primary", _("Primary")
+        PREPARATORY = "preparatory", _("Preparatory")
+        SECONDARY = "secondary", _("Secondary")
+        UNIVERSITY = "university", _("University")
+
+    class Disability(models.TextChoices):
+        NONE = "none", _("None")
+        PHYSICAL = "physical", _("Physical")
+        VISUAL = "visual", _("Visual")
+        HEARING = "hearing", _("Hearing")
+        INTELLECTUAL = "intellectual", _("Intellectual")
+        MULTIPLE = "multiple", _("Multiple")
+
     household = models.ForeignKey(
         Household,
         verbose_name=_("household"),
@@ -75,6 +121,17 @@ class Person(BaseModel):
         on_delete=models.PROTECT,
         related_name="people",
     )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_records",
+    )
     relation = models.CharField(_("relation to head"), max_length=10, choices=Relation.choices)
     full_name = models.CharField(_("full name"), max_length=200, help_text=_("As written."))
     first_name = models.CharField(_("first name"), max_length=60, blank=True)
@@ -84,8 +141,20 @@ class Person(BaseModel):
     name_normalized = models.CharField(
         _("normalised name"), max_length=200, db_index=True, editable=False
     )
+    first_key = models.CharField(max_length=60, blank=True, editable=False)
+    father_key = models.CharField(max_length=60, blank=True, editable=False)
+    grandfather_key = models.CharField(max_length=60, blank=True, editable=False)
+    family_key = models.CharField(max_length=60, blank=True, editable=False)
+    first_skeleton = models.CharField(max_length=60, blank=True, editable=False)
+    father_skeleton = models.CharField(max_length=60, blank=True, editable=False)
+    grandfather_skeleton = models.CharField(max_length=60, blank=True, editable=False)
+    name_is_latin = models.BooleanField(default=False, editable=False)
+    name_parts_normalized = models.JSONField(default=list, editable=False)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    birth_year = models.PositiveSmallIntegerField(
+        _("birth year"), null=True, blank=True, editable=False
+    )
     national_id_encrypted = models.TextField(_("national ID (encrypted)"), blank=True)
     national_id_index = models.CharField(
         _("national ID look-up key"),
@@ -96,12 +165,36 @@ class Person(BaseModel):
         editable=False,
     )
     national_id_last4 = models.CharField(_("national ID, last 4 digits"), max_length=4, blank=True)
+    national_id_checked = models.BooleanField(default=False, editable=False)
     phone = models.CharField(_("mobile phone"), max_length=16, blank=True)
+    phone_alt = models.CharField(_("second phone"), max_length=16, blank=True)
+    marital_status = models.CharField(
+        _("marital status"), max_length=10, choices=MaritalStatus.choices, blank=True
+    )
+    education = models.CharField(
+        _("education"), max_length=12, choices=Education.choices, blank=True
+    )
+    occupation = models.CharField(_("occupation"), max_length=120, blank=True)
+    disability = models.CharField(
+        _("disability"), max_length=12, choices=Disability.choices, blank=True
+    )
+    monthly_income = models.DecimalField(
+        _("monthly income (EGP)"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("people")
-        indexes = [models.Index(fields=["member", "household"])]
+        # One index per candidate rule of `marsad.matching.selectors.CANDIDATE_RULES`.
+        indexes = [
+            models.Index(fields=["member", "household"]),
+            models.Index(fields=["first_key", "birth_date"]),
+            models.Index(fields=["first_key", "father_key", "birth_year"]),
+            models.Index(fields=["father_key", "grandfather_key", "birth_date"]),
+            models.Index(fields=["phone", "first_key"]),
+            models.Index(fields=["first_skeleton", "father_skeleton", "birth_year"]),
+            models.Index(fields=["first_key", "father_key", "grandfather_key"]),
+        ]
 
     def __str__(self) -> str:
         return self.full_name
@@ -109,3 +202,96 @@ class Person(BaseModel):
     @property
     def national_id_masked(self) -> str:
         return f"**********{self.national_id_last4}" if self.national_id_last4 else ""
+
+
+class HouseholdMembership(BaseModel):
+    """A person's time in a household: moves are new rows, never overwritten."""
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    household = models.ForeignKey(
+        Household,
+        verbose_name=_("household"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    relation = models.CharField(
+        _("relation to head"), max_length=10, choices=Person.Relation.choices
+    )
+    started_on = models.DateField(_("from"))
+    ended_on = models.DateField(_("until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("household membership")
+        verbose_name_plural = _("household memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=Q(ended_on__isnull=True),
+                name="one_current_household_per_person",
+            )
+        ]
+
+
+class Consent(BaseModel):
+    class Scope(models.TextChoices):
+        COORDINATION = "coordination", _("Coordination between coalition members")
+        STATISTICS = "statistics", _("Anonymous statistics")
+        CONTACT = "contact", _("Contact about programs")
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="consents"
+    )
+    scope = models.CharField(_("scope"), max_length=20, choices=Scope.choices)
+    given_on = models.DateField(_("date given"))
+    withdrawn_on = models.DateField(_("date withdrawn"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+
+
+class ServiceLink(BaseModel):
+    """A member institution serves a person: what coordination shows to other members."""
+
+    member = models.ForeignKey(
+        "members.Member",
+        verbose_name=_("member institution"),
+        on_delete=models.CASCADE,
+        related_name="service_links",
+    )
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="service_links",
+    )
+    since = models.DateField(_("served since"))
+    aid_types = models.JSONField(_("aid types"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("service link")
+        verbose_name_plural = _("service links")
+        constraints = [
+            models.UniqueConstraint(fields=["member", "person"], name="one_link_per_member")
+        ]
+
+
+class NeedsAssessment(BaseModel):
+    household = models.ForeignKey(
+        Household,
+        verbose_name=_("household"),
+        on_delete=models.CASCADE,
+        related_name="assessments",
+    )
+    assessed_on = models.DateField(_("assessed on"))
+    facts = models.JSONField(_("facts"), default=dict)
+    score = models.FloatField(_("vulnerability score"), null=True, blank=True)
+    band = models.CharField(_("band"), max_length=10, blank=True)
+    breakdown = models.JSONField(_("breakdown"), default=list)
+
+    class Meta:
+        verbose_name = _("needs assessment")
+        verbose_name_plural = _("needs assessments")
+        ordering = ["-assessed_on", "-pk"]

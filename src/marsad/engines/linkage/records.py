@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from marsad.engines.arabic import name_key, name_tokens, to_western_digits
+from marsad.engines.arabic import name_tokens, to_western_digits, token_key
 from marsad.engines.nid import NationalIdError, clean_national_id, parse_national_id
 from marsad.engines.phone import try_normalize_mobile
 from marsad.engines.translit import is_latin, latin_name_tokens, skeleton
@@ -79,7 +79,7 @@ class PersonRecord:
         return (self.first, self.father, self.grandfather, self.family)
 
     def keys(self) -> tuple[str, str, str, str]:
-        return tuple(name_key(part) if part else "" for part in self.name_parts)  # type: ignore[return-value]
+        return tuple(token_key(part) if part else "" for part in self.name_parts)  # type: ignore[return-value]
 
     def skeletons(self) -> tuple[str, str, str, str]:
         return tuple(skeleton(part) for part in self.name_parts)  # type: ignore[return-value]

@@ -502,7 +502,7 @@ class Migration(migrations.Migration):
             constraint=models.CheckConstraint(
                 condition=models.Q(
                     models.Q(
-                        ("role__in", ["volunteer_coordinator", "case_worker", "member_admin"]),
+                        ("role__in", ["case_worker", "member_admin", "volunteer_coordinator"]),
                         _negated=True,
                     ),
                     ("member__isnull", False),

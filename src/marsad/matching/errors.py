@@ -1,0 +1,5 @@
+from marsad.core.errors import ErrorCode
+
+
+class MatchingError(ErrorCode):
+    ALREADY_DECIDED = "matching.already_decided"

@@ -1,0 +1,158 @@
+"""Writes for the review queue: opening cases, merging, undoing, keeping pairs apart."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from marsad.core.audit import audit_record
+from marsad.core.errors import ApplicationError
+from marsad.matching.errors import MatchingError
+from marsad.matching.models import DuplicateCase
+from marsad.members.models import Role
+from marsad.registry.models import Person
+
+
+def case_open(
+    *, first: Person, second: Person, probability: float, evidence: Any, source: str
+) -> DuplicateCase | None:
+    """Open a case for a pair unless one exists already (a decided pair never comes back)."""
+    a, b = sorted((first, second), key=lambda p: p.pk)
+    case, created = DuplicateCase.objects.get_or_create(
+        person_a=a,
+        person_b=b,
+        defaults={"probability": probability, "evidence": list(evidence), "source": source},
+    )
+    return case if created else None
+
+
+def can_decide(user: Any, case: DuplicateCase) -> bool:
+    if user.is_coalition_wide:
+        return True
+    involved = {case.person_a.member_id, case.person_b.member_id}
+    return user.member_id in involved and user.role in {Role.MEMBER_ADMIN, Role.CASE_WORKER}
+
+
+def _require_open(case: DuplicateCase, *statuses: str) -> None:
+    if case.status not in statuses:
+        raise ApplicationError(
+            code=MatchingError.ALREADY_DECIDED,
+            message=_("This pair has already been decided."),
+        )
+
+
+@transaction.atomic
+def case_merge(*, case: DuplicateCase, by: Any) -> Person:
+    """Same person: the later record is merged into the earlier, keeping every link.
+
+    Nothing is deleted. The merged record keeps its data and history and points to the
+    surviving record; its service links move to the survivor. What moved is stored on the
+    case so that `case_undo` can put it back exactly.
+    """
+    case = DuplicateCase.objects.select_for_update().get(pk=case.pk)
+    if not can_decide(by, case):
+        raise PermissionDenied
+    _require_open(case, DuplicateCase.Status.OPEN, DuplicateCase.Status.UNDONE)
+    survivor, merged = case.person_a, case.person_b
+    record: dict[str, Any] = {
+        "survivor": survivor.pk,
+        "merged": merged.pk,
+        "survivor_status": survivor.status,
+        "merged_status": merged.status,
+        "moved_links": [],
+        "combined_links": [],
+    }
+    for link in list(merged.service_links.all()):
+        existing = survivor.service_links.filter(member_id=link.member_id).first()
+        if existing is None:
+            link.person = survivor
+            link.save(update_fields=["person", "updated_at"])
+            record["moved_links"].append(link.pk)
+        else:
+            record["combined_links"].append(
+                {
+                    "kept": existing.pk,
+                    "aid_types_before": list(existing.aid_types),
+                    "since_before": existing.since.isoformat(),
+                    "removed": {
+                        "member": link.member_id,
+                        "since": link.since.isoformat(),
+                        "aid_types": list(link.aid_types),
+                    },
+                }
+            )
+            existing.aid_types = sorted(set(existing.aid_types) | set(link.aid_types))
+            existing.since = min(existing.since, link.since)
+            existing.save(update_fields=["aid_types", "since", "updated_at"])
+            link.delete()
+    merged.status = Person.Status.MERGED
+    merged.merged_into = survivor
+    merged.save(update_fields=["status", "merged_into", "updated_at"])
+    if survivor.status == Person.Status.PENDING_REVIEW:
+        survivor.status = Person.Status.ACTIVE
+        survivor.save(update_fields=["status", "updated_at"])
+    case.status = DuplicateCase.Status.MERGED
+    case.decided_by, case.decided_at = by, timezone.now()
+    case.merge_record = record
+    case.save()
+    audit_record(actor=by, action="update", target=case, changes={"decision": "merged", **record})
+    return survivor
+
+
+@transaction.atomic
+def case_undo(*, case: DuplicateCase, by: Any) -> None:
+    """Put a merge back exactly as it was before."""
+    from marsad.registry.models import ServiceLink
+
+    case = DuplicateCase.objects.select_for_update().get(pk=case.pk)
+    if not can_decide(by, case):
+        raise PermissionDenied
+    _require_open(case, DuplicateCase.Status.MERGED)
+    record = case.merge_record
+    survivor = Person.objects.get(pk=record["survivor"])
+    merged = Person.objects.get(pk=record["merged"])
+    ServiceLink.objects.filter(pk__in=record["moved_links"]).update(person=merged)
+    for combined in record["combined_links"]:
+        kept = ServiceLink.objects.get(pk=combined["kept"])
+        kept.aid_types = combined["aid_types_before"]
+        kept.since = combined["since_before"]
+        kept.save(update_fields=["aid_types", "since", "updated_at"])
+        removed = combined["removed"]
+        ServiceLink.objects.create(
+            person=merged,
+            member_id=removed["member"],
+            since=removed["since"],
+            aid_types=removed["aid_types"],
+        )
+    merged.status, merged.merged_into = record["merged_status"], None
+    merged.save(update_fields=["status", "merged_into", "updated_at"])
+    survivor.status = record["survivor_status"]
+    survivor.save(update_fields=["status", "updated_at"])
+    case.status = DuplicateCase.Status.UNDONE
+    case.decided_by, case.decided_at = by, timezone.now()
+    case.save()
+    audit_record(actor=by, action="update", target=case, changes={"decision": "undone"})
+
+
+@transaction.atomic
+def case_mark_distinct(*, case: DuplicateCase, by: Any) -> None:
+    """Different people: remembered, so this pair is never raised again."""
+    case = DuplicateCase.objects.select_for_update().get(pk=case.pk)
+    if not can_decide(by, case):
+        raise PermissionDenied
+    _require_open(case, DuplicateCase.Status.OPEN, DuplicateCase.Status.UNDONE)
+    case.status = DuplicateCase.Status.DISTINCT
+    case.decided_by, case.decided_at = by, timezone.now()
+    case.save()
+    for person in (case.person_a, case.person_b):
+        still_blocked = DuplicateCase.objects.filter(status=DuplicateCase.Status.OPEN).filter(
+            person_a=person
+        ) | DuplicateCase.objects.filter(status=DuplicateCase.Status.OPEN, person_b=person)
+        if person.status == Person.Status.PENDING_REVIEW and not still_blocked.exists():
+            person.status = Person.Status.ACTIVE
+            person.save(update_fields=["status", "updated_at"])
+    audit_record(actor=by, action="update", target=case, changes={"decision": "distinct"})

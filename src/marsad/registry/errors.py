@@ -1,0 +1,29 @@
+from marsad.core.errors import ErrorCode
+
+
+class RegistryError(ErrorCode):
+    INVALID_INPUT = "registry.invalid_input"
+    NAME_REQUIRED = "registry.name_required"
+    GENDER_REQUIRED = "registry.gender_required"
+    NATIONAL_ID_INVALID_CHARACTERS = "registry.national_id.invalid_characters"
+    NATIONAL_ID_WRONG_LENGTH = "registry.national_id.wrong_length"
+    NATIONAL_ID_INVALID_CENTURY = "registry.national_id.invalid_century"
+    NATIONAL_ID_INVALID_BIRTH_DATE = "registry.national_id.invalid_birth_date"
+    NATIONAL_ID_FUTURE_BIRTH_DATE = "registry.national_id.future_birth_date"
+    NATIONAL_ID_UNKNOWN_GOVERNORATE = "registry.national_id.unknown_governorate"
+    BIRTH_DATE_IN_FUTURE = "registry.birth_date_in_future"
+    BIRTH_DATE_TOO_OLD = "registry.birth_date_too_old"
+    UNKNOWN_GOVERNORATE = "registry.unknown_governorate"
+    UNKNOWN_DISTRICT = "registry.unknown_district"
+    INVALID_PHONE = "registry.invalid_phone"
+    NO_MEMBERS = "registry.no_members"
+    NO_HEAD = "registry.no_head"
+    CONFIRMATION_REQUIRED = "registry.confirmation_required"
+    ALREADY_REGISTERED = "registry.already_registered"
+    DUPLICATE_IN_REQUEST = "registry.duplicate_in_request"
+
+
+class RegistryWarning(ErrorCode):
+    CHECK_DIGIT = "registry.warning.check_digit"
+    GENDER_MISMATCH = "registry.warning.gender_mismatch"
+    BIRTH_DATE_MISMATCH = "registry.warning.birth_date_mismatch"

@@ -1,0 +1,304 @@
+"""Writes for the registry: registering a household with duplicate prevention."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from marsad.core.audit import audit_record
+from marsad.core.crypto import encrypt_pii
+from marsad.core.errors import ApplicationError
+from marsad.engines.linkage.decision import Decision
+from marsad.geo.models import District, Governorate
+from marsad.matching.selectors import (
+    Candidate,
+    coordination_summary,
+    exact_national_id,
+    find_duplicates,
+)
+from marsad.matching.services import case_open
+from marsad.members.models import Member
+from marsad.registry.errors import RegistryError
+from marsad.registry.models import Household, HouseholdMembership, Person, ServiceLink
+from marsad.registry.validation import CleanPerson, PersonInput, Problem, validate_person
+
+
+@dataclass(frozen=True)
+class HouseholdInput:
+    governorate: str  # national-ID code, e.g. "24"
+    district: str = ""  # district code
+    village: str = ""
+    address: str = ""
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+
+
+@dataclass
+class RegistrationResult:
+    household: Household
+    created: list[Person] = field(default_factory=list)
+    linked: list[Person] = field(default_factory=list)
+    pending: list[tuple[Person, Candidate]] = field(default_factory=list)
+    to_review: list[tuple[Person, Candidate]] = field(default_factory=list)
+
+
+def _invalid(problems: list[Problem]) -> ApplicationError:
+    return ApplicationError(
+        code=problems[0].code if len(problems) == 1 else RegistryError.INVALID_INPUT,
+        message=problems[0].message if len(problems) == 1 else _("Some fields need correcting."),
+        field=problems[0].field,
+        extra={"problems": [p.as_dict() for p in problems]},
+    )
+
+
+def validate_household(
+    data: HouseholdInput,
+) -> tuple[Governorate | None, District | None, list[Problem]]:
+    governorate = Governorate.objects.filter(code=data.governorate).first()
+    if governorate is None:
+        return (
+            None,
+            None,
+            [
+                Problem(
+                    "household.governorate",
+                    RegistryError.UNKNOWN_GOVERNORATE,
+                    _("Choose one of the 27 governorates."),
+                )
+            ],
+        )
+    district = None
+    if data.district:
+        district = District.objects.filter(code=data.district, governorate=governorate).first()
+        if district is None:
+            return (
+                governorate,
+                None,
+                [
+                    Problem(
+                        "household.district",
+                        RegistryError.UNKNOWN_DISTRICT,
+                        _("This district is not in %(governorate)s.")
+                        % {"governorate": governorate.name},
+                    )
+                ],
+            )
+    return governorate, district, []
+
+
+def already_registered_error(person: Person, *, index: int) -> ApplicationError:
+    summary = coordination_summary(person)
+    return ApplicationError(
+        code=RegistryError.ALREADY_REGISTERED,
+        message=_(
+            "This person is already registered (by %(member)s). Link your services to "
+            "the existing record instead of creating a copy."
+        )
+        % {"member": summary.registered_by},
+        field=f"people.{index}.national_id",
+        extra={"index": index, "person_id": person.pk, "summary": summary.as_dict()},
+    )
+
+
+def household_register(
+    *,
+    member: Member,
+    by: Any,
+    household: HouseholdInput,
+    people: list[PersonInput],
+    confirm_warnings: bool = False,
+    link_existing: frozenset[int] = frozenset(),
+    request: HttpRequest | None = None,
+) -> RegistrationResult:
+    """Register a household and its people, or nothing at all.
+
+    Raises ApplicationError with:
+    - an input code (and every problem in `extra["problems"]`) when something is malformed;
+    - `CONFIRMATION_REQUIRED` (warnings in `extra["warnings"]`) unless `confirm_warnings`;
+    - `ALREADY_REGISTERED` with the coordination summary when a national ID exists already
+      and the caller did not ask to link that person (`link_existing` holds their indexes).
+    """
+    governorate, district, problems = validate_household(household)
+    cleaned: list[CleanPerson] = []
+    for index, data in enumerate(people):
+        person, person_problems = validate_person(data, index=index)
+        problems += person_problems
+        if person is not None:
+            cleaned.append(person)
+    if not people:
+        problems.append(
+            Problem(
+                "people", RegistryError.NO_MEMBERS, _("Add at least one member of the household.")
+            )
+        )
+    elif sum(1 for p in people if p.relation == Person.Relation.HEAD) != 1:
+        problems.append(
+            Problem(
+                "people",
+                RegistryError.NO_HEAD,
+                _("Exactly one member must be the head of the household."),
+            )
+        )
+    indexes = [p.national_id_index for p in cleaned if p.national_id_index]
+    if len(indexes) != len(set(indexes)):
+        problems.append(
+            Problem(
+                "people",
+                RegistryError.DUPLICATE_IN_REQUEST,
+                _("The same national ID is written for two members."),
+            )
+        )
+    if problems:
+        raise _invalid(problems)
+    assert governorate is not None  # noqa: S101 - validate_household returned no problem
+    warnings = [w for person in cleaned for w in person.warnings]
+    if warnings and not confirm_warnings:
+        raise ApplicationError(
+            code=RegistryError.CONFIRMATION_REQUIRED,
+            message=_("Please confirm the highlighted details before saving."),
+            extra={"warnings": [w.as_dict() for w in warnings]},
+        )
+    for index, person in enumerate(cleaned):
+        existing = exact_national_id(person.national_id_index)
+        if existing is not None and index not in link_existing:
+            raise already_registered_error(existing, index=index)
+    try:
+        with transaction.atomic():
+            result = _store(
+                member=member,
+                by=by,
+                governorate=governorate,
+                district=district,
+                data=household,
+                cleaned=cleaned,
+                link_existing=link_existing,
+            )
+            audit_record(
+                actor=by,
+                action="create",
+                target=result.household,
+                request=request,
+                changes={
+                    "people": [p.pk for p in result.created],
+                    "linked": [p.pk for p in result.linked],
+                    "confirmed_warnings": [w.code for w in warnings],
+                },
+            )
+    except IntegrityError:
+        # Another registration stored the same national ID a moment ago: nothing of this
+        # one was saved; report the person who now exists.
+        for index, person in enumerate(cleaned):
+            existing = exact_national_id(person.national_id_index)
+            if existing is not None:
+                raise already_registered_error(existing, index=index) from None
+        raise
+    return result
+
+
+def _store(
+    *,
+    member: Member,
+    by: Any,
+    governorate: Governorate,
+    district: District | None,
+    data: HouseholdInput,
+    cleaned: list[CleanPerson],
+    link_existing: frozenset[int],
+) -> RegistrationResult:
+    today = timezone.localdate()
+    household = Household.objects.create(
+        member=member,
+        governorate=governorate,
+        district=district,
+        village=data.village,
+        address=data.address,
+        latitude=data.latitude,
+        longitude=data.longitude,
+        created_by=by,
+    )
+    result = RegistrationResult(household=household)
+    for index, clean in enumerate(cleaned):
+        existing = exact_national_id(clean.national_id_index) if index in link_existing else None
+        if existing is not None:
+            ServiceLink.objects.get_or_create(
+                member=member, person=existing, defaults={"since": today, "created_by": by}
+            )
+            result.linked.append(existing)
+            continue
+        record = clean.linkage_record(record_id="new", governorate=governorate.code)
+        candidates = find_duplicates(record)
+        blocking = [c for c in candidates if c.decision == Decision.MATCH]
+        person = Person.objects.create(
+            household=household,
+            member=member,
+            created_by=by,
+            status=Person.Status.PENDING_REVIEW if blocking else Person.Status.ACTIVE,
+            **person_fields(clean),
+        )
+        HouseholdMembership.objects.create(
+            person=person,
+            household=household,
+            relation=person.relation,
+            started_on=today,
+            created_by=by,
+        )
+        ServiceLink.objects.create(member=member, person=person, since=today, created_by=by)
+        if person.relation == Person.Relation.HEAD:
+            household.head = person
+            household.save(update_fields=["head", "updated_at"])
+        for candidate in candidates:
+            case_open(
+                first=person,
+                second=candidate.person,
+                probability=candidate.probability,
+                evidence=candidate.evidence,
+                source="registration",
+            )
+            target = result.pending if candidate.decision == Decision.MATCH else result.to_review
+            target.append((person, candidate))
+        result.created.append(person)
+    return result
+
+
+def person_fields(clean: CleanPerson) -> dict[str, Any]:
+    """Model fields for a validated person, including the linkage normal forms."""
+    source = clean.source
+    keys, skeletons = clean.keys, clean.skeletons
+    record = clean.linkage_record(record_id="", governorate="")
+    return {
+        "relation": source.relation,
+        "full_name": clean.full_name,
+        "first_name": clean.raw_parts[0],
+        "father_name": clean.raw_parts[1],
+        "grandfather_name": clean.raw_parts[2],
+        "family_name": clean.raw_parts[3],
+        "name_normalized": " ".join(part for part in clean.parts if part),
+        "name_parts_normalized": list(clean.parts),
+        "first_key": keys[0],
+        "father_key": keys[1],
+        "grandfather_key": keys[2],
+        "family_key": keys[3],
+        "first_skeleton": skeletons[0],
+        "father_skeleton": skeletons[1],
+        "grandfather_skeleton": skeletons[2],
+        "name_is_latin": record.latin,
+        "gender": clean.gender,
+        "birth_date": clean.birth_date,
+        "birth_year": clean.birth_date.year if clean.birth_date else None,
+        "national_id_encrypted": encrypt_pii(clean.national_id) if clean.national_id else "",
+        "national_id_index": clean.national_id_index,
+        "national_id_last4": clean.national_id[-4:],
+        "national_id_checked": clean.national_id_checked,
+        "phone": clean.phone,
+        "marital_status": source.marital_status,
+        "education": source.education,
+        "occupation": source.occupation,
+        "disability": source.disability,
+        "monthly_income": source.monthly_income,
+    }

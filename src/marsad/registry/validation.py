@@ -1,0 +1,258 @@
+"""Checking what a case worker typed about a person before anything is stored.
+
+Hard problems (a malformed national ID, an impossible birth date, an unknown place) each
+have their own code and message and stop the registration. Soft warnings (the check digit,
+a gender or birth date that disagrees with the ID) need an explicit confirmation, which is
+logged. The ID's birth date and gender are cross-checked against what was typed.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from marsad.core.crypto import blind_index
+from marsad.core.errors import ErrorCode
+from marsad.engines.arabic import display_name, name_tokens, token_key
+from marsad.engines.linkage.records import PersonRecord
+from marsad.engines.nid import NationalIdError, NationalIdErrorCode, parse_national_id
+from marsad.engines.phone import PhoneError, normalize_mobile
+from marsad.engines.translit import is_latin, skeleton
+from marsad.registry.errors import RegistryError, RegistryWarning
+
+OLDEST_BIRTH_YEAR = 1900
+
+_NID_CODES = {
+    NationalIdErrorCode.INVALID_CHARACTERS: RegistryError.NATIONAL_ID_INVALID_CHARACTERS,
+    NationalIdErrorCode.WRONG_LENGTH: RegistryError.NATIONAL_ID_WRONG_LENGTH,
+    NationalIdErrorCode.INVALID_CENTURY: RegistryError.NATIONAL_ID_INVALID_CENTURY,
+    NationalIdErrorCode.INVALID_BIRTH_DATE: RegistryError.NATIONAL_ID_INVALID_BIRTH_DATE,
+    NationalIdErrorCode.FUTURE_BIRTH_DATE: RegistryError.NATIONAL_ID_FUTURE_BIRTH_DATE,
+    NationalIdErrorCode.UNKNOWN_GOVERNORATE: RegistryError.NATIONAL_ID_UNKNOWN_GOVERNORATE,
+}
+
+
+def nid_error_message(code: NationalIdErrorCode) -> str:
+    messages = {
+        NationalIdErrorCode.EMPTY: _("The national ID is empty."),
+        NationalIdErrorCode.INVALID_CHARACTERS: _(
+            "The national ID may contain only digits (Arabic or Western), spaces and dashes."
+        ),
+        NationalIdErrorCode.WRONG_LENGTH: _("The national ID must have exactly 14 digits."),
+        NationalIdErrorCode.INVALID_CENTURY: _(
+            "The national ID must start with 2 (born in the 1900s) or 3 (born in the 2000s)."
+        ),
+        NationalIdErrorCode.INVALID_BIRTH_DATE: _(
+            "Digits 2 to 7 of the national ID are not a real birth date."
+        ),
+        NationalIdErrorCode.FUTURE_BIRTH_DATE: _(
+            "The birth date in the national ID is in the future."
+        ),
+        NationalIdErrorCode.UNKNOWN_GOVERNORATE: _(
+            "Digits 8 and 9 of the national ID are not a known governorate code."
+        ),
+    }
+    return str(messages[code])
+
+
+@dataclass(frozen=True)
+class Problem:
+    field: str
+    code: ErrorCode
+    message: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"field": self.field, "code": self.code, "message": self.message}
+
+
+@dataclass(frozen=True)
+class PersonInput:
+    full_name: str
+    gender: str = ""
+    national_id: str = ""
+    birth_date: datetime.date | None = None
+    relation: str = "head"
+    phone: str = ""
+    marital_status: str = ""
+    education: str = ""
+    occupation: str = ""
+    disability: str = ""
+    monthly_income: Decimal | None = None
+
+
+@dataclass
+class CleanPerson:
+    """A validated person, with everything the registry stores and the linkage engine reads."""
+
+    source: PersonInput
+    full_name: str
+    parts: tuple[str, str, str, str]
+    raw_parts: tuple[str, str, str, str]
+    gender: str
+    birth_date: datetime.date | None
+    national_id: str = ""
+    national_id_checked: bool = False
+    national_id_index: str | None = None
+    phone: str = ""
+    warnings: list[Problem] = field(default_factory=list)
+
+    def linkage_record(self, *, record_id: str, governorate: str) -> PersonRecord:
+        return PersonRecord(
+            record_id=record_id,
+            first=self.parts[0],
+            father=self.parts[1],
+            grandfather=self.parts[2],
+            family=self.parts[3],
+            latin=is_latin(self.full_name),
+            national_id=self.national_id,
+            national_id_digits=self.national_id,
+            national_id_checked=self.national_id_checked,
+            birth_date=self.birth_date,
+            birth_year=self.birth_date.year if self.birth_date else None,
+            gender=self.gender,
+            governorate=governorate,
+            phone=self.phone,
+        )
+
+    @property
+    def keys(self) -> tuple[str, str, str, str]:
+        return tuple(token_key(part) if part else "" for part in self.parts)  # type: ignore[return-value]
+
+    @property
+    def skeletons(self) -> tuple[str, str, str, str]:
+        return tuple(skeleton(part) for part in self.parts)  # type: ignore[return-value]
+
+
+def validate_person(
+    data: PersonInput, *, index: int = 0
+) -> tuple[CleanPerson | None, list[Problem]]:
+    """(clean person, hard problems). Field names are prefixed `people.<index>.`."""
+    from marsad.engines.linkage.records import clean_record
+
+    prefix = f"people.{index}."
+    problems: list[Problem] = []
+    today = timezone.localdate()
+    full_name = display_name(data.full_name or "")
+    if not full_name:
+        problems.append(
+            Problem(
+                prefix + "full_name", RegistryError.NAME_REQUIRED, _("Write the person's name.")
+            )
+        )
+    if data.gender not in {"M", "F"}:
+        problems.append(
+            Problem(
+                prefix + "gender", RegistryError.GENDER_REQUIRED, _("Choose the person's gender.")
+            )
+        )
+    if data.birth_date and data.birth_date > today:
+        problems.append(
+            Problem(
+                prefix + "birth_date",
+                RegistryError.BIRTH_DATE_IN_FUTURE,
+                _("The birth date is in the future."),
+            )
+        )
+    elif data.birth_date and data.birth_date.year < OLDEST_BIRTH_YEAR:
+        problems.append(
+            Problem(
+                prefix + "birth_date",
+                RegistryError.BIRTH_DATE_TOO_OLD,
+                _("The birth date is before 1900."),
+            )
+        )
+    national_id = ""
+    checked = False
+    warnings: list[Problem] = []
+    if data.national_id.strip():
+        try:
+            parsed = parse_national_id(data.national_id, today=today)
+        except NationalIdError as error:
+            code = _NID_CODES.get(error.code, RegistryError.NATIONAL_ID_WRONG_LENGTH)
+            problems.append(Problem(prefix + "national_id", code, nid_error_message(error.code)))
+        else:
+            national_id, checked = parsed.value, parsed.check_digit_ok
+            if not checked:
+                warnings.append(
+                    Problem(
+                        prefix + "national_id",
+                        RegistryWarning.CHECK_DIGIT,
+                        _(
+                            "The last digit of the national ID does not fit the others; it may be "
+                            "mistyped. Check it against the card."
+                        ),
+                    )
+                )
+            if data.gender in {"M", "F"} and parsed.gender != data.gender:
+                warnings.append(
+                    Problem(
+                        prefix + "gender",
+                        RegistryWarning.GENDER_MISMATCH,
+                        _("The national ID belongs to a %(gender)s, but %(typed)s was chosen.")
+                        % {
+                            "gender": _("male") if parsed.gender == "M" else _("female"),
+                            "typed": _("male") if data.gender == "M" else _("female"),
+                        },
+                    )
+                )
+            if data.birth_date and data.birth_date != parsed.birth_date:
+                warnings.append(
+                    Problem(
+                        prefix + "birth_date",
+                        RegistryWarning.BIRTH_DATE_MISMATCH,
+                        _("The national ID gives the birth date %(date)s, not the one typed.")
+                        % {"date": parsed.birth_date.isoformat()},
+                    )
+                )
+    phone = ""
+    if data.phone.strip():
+        try:
+            phone = normalize_mobile(data.phone)
+        except PhoneError:
+            problems.append(
+                Problem(
+                    prefix + "phone",
+                    RegistryError.INVALID_PHONE,
+                    _("The phone must be an Egyptian mobile number such as 01012345678."),
+                )
+            )
+    if problems:
+        return None, problems
+    cleaned = clean_record({"record_id": "new", "full_name": full_name}, today=today)
+    raw_tokens = full_name.split()
+    birth_date = data.birth_date
+    if birth_date is None and national_id and checked:
+        birth_date = parse_national_id(national_id, today=today).birth_date
+    return CleanPerson(
+        source=data,
+        full_name=full_name,
+        parts=cleaned.name_parts,
+        raw_parts=_raw_parts(raw_tokens),
+        gender=data.gender,
+        birth_date=birth_date,
+        national_id=national_id,
+        national_id_checked=checked,
+        national_id_index=blind_index(national_id) if national_id else None,
+        phone=phone,
+        warnings=warnings,
+    ), []
+
+
+def _raw_parts(tokens: list[str]) -> tuple[str, str, str, str]:
+    """Name parts as typed (for display), grouping tokens the way normalisation joins them."""
+    normal = ["".join(name_tokens(token)) for token in tokens]
+    parts: list[str] = []
+    start = 0
+    for target in name_tokens(" ".join(tokens)):
+        end = start + 1
+        while end < len(tokens) and "".join(normal[start:end]) != target:
+            end += 1
+        parts.append(" ".join(tokens[start:end]))
+        start = end
+    family = parts[-1] if len(parts) >= 4 else ""
+    padded = (*parts[:3], "", "", "")
+    return (padded[0], padded[1], padded[2], family)
