@@ -9,5 +9,8 @@ urlpatterns = [
     path("geo/", include("marsad.geo.urls")),
     path("registry/", include("marsad.registry.urls")),
     path("audit/", include("marsad.core.urls")),
+    path("review/", include("marsad.matching.urls")),
+    path("registry-scan/", include("marsad.matching.scan_urls")),
+    path("api/", include("marsad.api.urls")),
     path("", include("marsad.dashboard.urls")),
 ]
