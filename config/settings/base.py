@@ -44,12 +44,16 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
     "marsad.core",
     "marsad.geo",
     "marsad.members",
     "marsad.registry",
     "marsad.matching",
     "marsad.dashboard",
+    "marsad.api",
 ]
 
 MIDDLEWARE = [
@@ -164,6 +168,23 @@ X_FRAME_OPTIONS = "DENY"
 # 32 bytes) and the blind-index key used for exact look-ups without decrypting.
 MARSAD_PII_KEY = os.environ.get("MARSAD_PII_KEY", "")
 MARSAD_BLIND_INDEX_KEY = os.environ.get("MARSAD_BLIND_INDEX_KEY", "")
+
+# The REST API that member systems call (docs/api.md): a token per user (`marsad api_token`)
+# or the signed-in session; every response is JSON; errors carry the services' stable codes.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Token first, so a request without credentials gets 401 with `WWW-Authenticate`.
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"user": os.environ.get("MARSAD_API_RATE", "120/min")},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "marsad.api.errors.exception_handler",
+}
 
 # A tile layer for maps is optional: without one, maps draw the shipped boundaries only.
 MARSAD_TILE_URL = os.environ.get("MARSAD_TILE_URL", "")

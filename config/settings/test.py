@@ -26,4 +26,7 @@ WHITENOISE_USE_FINDERS = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not shared-cache memory: SQLite's shared cache locks whole tables and ignores
     # the busy timeout, which would make concurrency tests fail for the wrong reason.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-marsad.sqlite3")}  # noqa: F405
+    # One file per test process, so that parallel runs never share a database.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(VAR_DIR / f"test-marsad-{os.getpid()}.sqlite3")  # noqa: F405
+    }

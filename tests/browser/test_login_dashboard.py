@@ -1,41 +1,11 @@
 """A real Chromium: log in, see the Arabic RTL dashboard, switch to English."""
 
-import os
-import shutil
-
 import pytest
 
 from marsad.members.models import Role
 from tests.factories import member_create, user_create
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("reference_transactional_db")]
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("CI") == "true":
-            pytest.fail("Chromium is missing: CI must run the browser tests.")
-        pytest.skip("Chromium is not installed (make test installs it).")
-    # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by
-    # the test itself are still synchronous.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-            ],
-        )
-        yield browser
-        browser.close()
 
 
 def test_login_see_arabic_dashboard_and_switch_to_english(browser, live_server):

@@ -5,6 +5,7 @@ import threading
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from marsad.core.crypto import decrypt_pii
 from marsad.core.errors import ApplicationError
@@ -283,3 +284,34 @@ def test_concurrent_registration_of_one_id_yields_one_person(reference_transacti
     assert sorted(outcomes) == sorted(["created", RegistryError.ALREADY_REGISTERED])
     assert Person.objects.filter(national_id_index__isnull=False).count() == 1
     assert Household.objects.count() == 1
+
+
+def test_consent_is_recorded_with_who_recorded_it(case_worker):
+    from marsad.registry.models import Consent
+
+    result = register(case_worker, [head(), wife()], consent_scopes=("coordination",))
+    consents = Consent.objects.order_by("person_id")
+    assert [(c.person_id, c.scope, c.created_by) for c in consents] == [
+        (p.pk, "coordination", case_worker) for p in result.created
+    ]
+
+
+def test_moving_a_person_keeps_the_old_membership(case_worker):
+    from marsad.registry.services import person_move
+
+    first = register(case_worker, [head(), wife()])
+    second = register(
+        case_worker,
+        [head(full_name="سعيد محمود حسن", national_id="", birth_date=datetime.date(1990, 1, 1))],
+    )
+    spouse = first.created[1]
+    person_move(person=spouse, household=second.household, relation="spouse", by=case_worker)
+    history = list(
+        HouseholdMembership.objects.filter(person=spouse)
+        .order_by("pk")
+        .values_list("household_id", "ended_on")
+    )
+    today = timezone.localdate()
+    assert history == [(first.household.pk, today), (second.household.pk, None)]
+    spouse.refresh_from_db()
+    assert spouse.household == second.household

@@ -1,4 +1,26 @@
-from django.urls import URLPattern
+"""The API's URLs, under /api/. The OpenAPI schema is served as YAML or JSON (`?format=json`);
+no documentation UI is served, because the usual ones load their scripts from a CDN."""
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView
+
+from marsad.api import views
 
 app_name = "api"
-urlpatterns: list[URLPattern] = []
+
+SCHEMA_SETTINGS = {
+    "TITLE": "Marsad API",
+    "DESCRIPTION": (
+        "Registration and coordination API of Marsad for member institutions' systems. "
+        "Authenticate with `Authorization: Token <key>`; see docs/api.md for the error codes."
+    ),
+    "VERSION": "1.0.0",
+}
+
+urlpatterns = [
+    path("households/", views.HouseholdRegisterView.as_view(), name="household_register"),
+    path("people/check/", views.PersonCheckView.as_view(), name="person_check"),
+    path("people/search/", views.PersonSearchView.as_view(), name="person_search"),
+    path("people/<int:pk>/", views.PersonDetailView.as_view(), name="person_detail"),
+    path("schema/", SpectacularAPIView.as_view(custom_settings=SCHEMA_SETTINGS), name="schema"),
+]

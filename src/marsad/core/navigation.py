@@ -22,6 +22,14 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("dashboard:home", _("Dashboard"), ALL_ROLES),
     NavItem("registry:household_list", _("Households"), STAFF),
     NavItem(
+        "registry:register_household",
+        _("Register a household"),
+        frozenset({Role.MEMBER_ADMIN, Role.CASE_WORKER}),
+    ),
+    NavItem("registry:search", _("Search the coalition"), STAFF),
+    NavItem("matching:case_list", _("Possible duplicates"), STAFF),
+    NavItem("scan:scan", _("Registry scan"), frozenset({Role.SECRETARIAT_ANALYST})),
+    NavItem(
         "members:member_list",
         _("Member institutions"),
         frozenset(

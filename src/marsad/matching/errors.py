@@ -3,3 +3,5 @@ from marsad.core.errors import ErrorCode
 
 class MatchingError(ErrorCode):
     ALREADY_DECIDED = "matching.already_decided"
+    SCAN_RUNNING = "matching.scan_running"
+    SCAN_NOT_QUEUED = "matching.scan_not_queued"

@@ -1,4 +1,10 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from marsad.matching import views
 
 app_name = "matching"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.case_list, name="case_list"),
+    path("<int:pk>/", views.case_detail, name="case_detail"),
+    path("<int:pk>/<str:decision>/", views.case_decide, name="case_decide"),
+]

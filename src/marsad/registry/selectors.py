@@ -6,7 +6,7 @@ from django.db.models import Count, Prefetch, QuerySet
 
 from marsad.core.audit import audit_record
 from marsad.core.permissions import get_scoped_or_404, scope_to_member
-from marsad.registry.models import Household, Person
+from marsad.registry.models import Household, NeedsAssessment, Person
 
 
 def household_list(*, user: Any) -> QuerySet[Household]:
@@ -21,9 +21,10 @@ def household_list(*, user: Any) -> QuerySet[Household]:
 def household_detail(*, user: Any, pk: int, request: Any = None) -> Household:
     """One household with its people; showing it is a PII view and is audited."""
     people = Person.objects.order_by("pk")
+    assessments = NeedsAssessment.objects.order_by("-assessed_on", "-pk")
     household = get_scoped_or_404(
         Household.objects.select_related("governorate", "district", "member").prefetch_related(
-            Prefetch("people", queryset=people)
+            Prefetch("people", queryset=people), Prefetch("assessments", queryset=assessments)
         ),
         user,
         pk=pk,

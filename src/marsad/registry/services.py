@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -25,7 +26,13 @@ from marsad.matching.selectors import (
 from marsad.matching.services import case_open
 from marsad.members.models import Member
 from marsad.registry.errors import RegistryError
-from marsad.registry.models import Household, HouseholdMembership, Person, ServiceLink
+from marsad.registry.models import (
+    Consent,
+    Household,
+    HouseholdMembership,
+    Person,
+    ServiceLink,
+)
 from marsad.registry.validation import CleanPerson, PersonInput, Problem, validate_person
 
 
@@ -114,6 +121,7 @@ def household_register(
     people: list[PersonInput],
     confirm_warnings: bool = False,
     link_existing: frozenset[int] = frozenset(),
+    consent_scopes: tuple[str, ...] = (),
     request: HttpRequest | None = None,
 ) -> RegistrationResult:
     """Register a household and its people, or nothing at all.
@@ -178,6 +186,12 @@ def household_register(
                 data=household,
                 cleaned=cleaned,
                 link_existing=link_existing,
+            )
+            today = timezone.localdate()
+            Consent.objects.bulk_create(
+                Consent(person=person, scope=scope, given_on=today, created_by=by)
+                for person in result.created
+                for scope in consent_scopes
             )
             audit_record(
                 actor=by,
@@ -302,3 +316,28 @@ def person_fields(clean: CleanPerson) -> dict[str, Any]:
         "disability": source.disability,
         "monthly_income": source.monthly_income,
     }
+
+
+@transaction.atomic
+def person_move(*, person: Person, household: Household, relation: str, by: Any) -> Person:
+    """Move a person to another household; the old membership is closed, not rewritten."""
+    if not (by.is_coalition_wide or by.member_id == person.member_id):
+        raise PermissionDenied
+    today = timezone.localdate()
+    previous = person.household_id
+    HouseholdMembership.objects.filter(person=person, ended_on__isnull=True).update(ended_on=today)
+    HouseholdMembership.objects.create(
+        person=person, household=household, relation=relation, started_on=today, created_by=by
+    )
+    Household.objects.filter(pk=previous, head=person).update(head=None)
+    person.household, person.relation = household, relation
+    person.full_clean(exclude=["national_id_index"])
+    person.save(update_fields=["household", "relation", "updated_at"])
+    audit_record(
+        actor=by,
+        action="update",
+        target=person,
+        pii=True,
+        changes={"household": [previous, household.pk]},
+    )
+    return person

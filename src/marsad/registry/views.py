@@ -1,12 +1,40 @@
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from marsad.core.audit import audit_record
+from marsad.core.crypto import blind_index, decrypt_pii
+from marsad.core.errors import ApplicationError
 from marsad.core.navigation import roles_for
 from marsad.core.permissions import role_required
-from marsad.registry import selectors
+from marsad.engines.linkage.records import clean_record
+from marsad.engines.nid import NationalIdError, parse_national_id
+from marsad.engines.vulnerability import AssessmentError
+from marsad.matching.linkage import governorate_index
+from marsad.matching.selectors import (
+    coordination_summary,
+    exact_national_id,
+    find_duplicates,
+    people_visible_in_full,
+)
+from marsad.members.models import Role
+from marsad.registry import selectors, wizard
+from marsad.registry.assessment import AssessmentForm, assessment_record
+from marsad.registry.errors import RegistryError
+from marsad.registry.forms import HouseholdForm, PersonForm
+from marsad.registry.models import Person
+from marsad.registry.services import household_register, validate_household
+from marsad.registry.validation import nid_error_message, validate_person
 
 REGISTRY_ROLES = roles_for("registry:household_list")
+REGISTER_ROLES = (Role.MEMBER_ADMIN, Role.CASE_WORKER)
 
 
 @role_required(*REGISTRY_ROLES)
@@ -21,3 +49,221 @@ def household_list(request: HttpRequest) -> HttpResponse:
 def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     household = selectors.household_detail(user=request.user, pk=pk, request=request)
     return render(request, "registry/household_detail.html", {"household": household})
+
+
+def _visible_person(request: HttpRequest, pk: int) -> Person:
+    queryset = Person.objects.filter(people_visible_in_full(request.user)).distinct()
+    return get_object_or_404(queryset.select_related("household__governorate", "member"), pk=pk)
+
+
+def can_reveal_national_id(user: Any, person: Person) -> bool:
+    """The full ID: the secretariat, and the registering member's admins and case workers."""
+    return bool(
+        user.is_coalition_wide
+        or (user.member_id == person.member_id and user.role in REGISTER_ROLES)
+    )
+
+
+@role_required(*REGISTRY_ROLES)
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _visible_person(request, pk)
+    audit_record(actor=request.user, action="view", target=person, pii=True, request=request)
+    return render(
+        request,
+        "registry/person_detail.html",
+        {
+            "person": person,
+            "summary": coordination_summary(person).as_dict(),
+            "can_reveal": can_reveal_national_id(request.user, person),
+        },
+    )
+
+
+@require_POST
+@role_required(*REGISTRY_ROLES)
+def person_reveal_national_id(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _visible_person(request, pk)
+    if not can_reveal_national_id(request.user, person) or not person.national_id_encrypted:
+        raise PermissionDenied
+    audit_record(
+        actor=request.user,
+        action="view",
+        target=person,
+        pii=True,
+        request=request,
+        changes={"national_id": "shown in full"},
+    )
+    return render(
+        request,
+        "registry/_national_id.html",
+        {"national_id": decrypt_pii(person.national_id_encrypted)},
+    )
+
+
+@role_required(*REGISTRY_ROLES)
+def coalition_search(request: HttpRequest) -> HttpResponse:
+    """Is this national ID registered anywhere in the coalition? Existence and coordination."""
+    raw = request.GET.get("national_id", "").strip()
+    context: dict[str, Any] = {"query": raw}
+    if raw:
+        try:
+            parsed = parse_national_id(raw, today=timezone.localdate())
+        except NationalIdError as error:
+            context["error"] = nid_error_message(error.code)
+        else:
+            person = exact_national_id(blind_index(parsed.value))
+            context["found"] = person is not None
+            if person is not None:
+                context["summary"] = coordination_summary(person).as_dict()
+            audit_record(
+                actor=request.user,
+                action="view",
+                target_type="registry.search",
+                target_label=f"national ID ending {parsed.value[-4:]}",
+                request=request,
+            )
+    return render(request, "registry/search.html", context)
+
+
+# The registration wizard ------------------------------------------------------------
+
+
+@role_required(*REGISTER_ROLES)
+def register_household(request: HttpRequest) -> HttpResponse:
+    draft = wizard.draft(request)
+    form = HouseholdForm(request.POST or None, initial=draft.get("household") or None)
+    if request.method == "POST" and form.is_valid():
+        data = wizard.as_strings(form.cleaned_data)
+        _, _district, problems = validate_household(wizard.household_input(data))
+        for problem in problems:
+            form.add_error(problem.field.removeprefix("household."), problem.message)
+        if not problems:
+            draft["household"] = data
+            wizard.save(request, draft)
+            return redirect("registry:register_people")
+    return render(request, "registry/register_household.html", {"form": form, "step": 1})
+
+
+@role_required(*REGISTER_ROLES)
+def register_people(request: HttpRequest) -> HttpResponse:
+    draft = wizard.draft(request)
+    if not draft.get("household"):
+        return redirect("registry:register_household")
+    form = PersonForm(
+        request.POST or None,
+        initial={"relation": "head"} if not draft["people"] else {"relation": "son"},
+    )
+    context: dict[str, Any] = {"step": 2, "draft": draft}
+    if request.method == "POST" and request.POST.get("remove"):
+        index = int(request.POST["remove"])
+        if 0 <= index < len(draft["people"]):
+            draft["people"].pop(index)
+            wizard.save(request, draft)
+        return redirect("registry:register_people")
+    if request.method == "POST" and form.is_valid():
+        data = wizard.as_strings(form.cleaned_data)
+        clean, problems = validate_person(wizard.person_input(data), index=0)
+        for problem in problems:
+            form.add_error(problem.field.removeprefix("people.0."), problem.message)
+        if clean is not None:
+            existing = exact_national_id(clean.national_id_index)
+            data["link_existing"] = "1" if existing and request.POST.get("link") else ""
+            if existing is not None and not data["link_existing"]:
+                context["existing"] = coordination_summary(existing).as_dict()
+            else:
+                draft["people"].append(data)
+                wizard.save(request, draft)
+                return redirect("registry:register_people")
+    context["form"] = form
+    return render(request, "registry/register_people.html", context)
+
+
+@role_required(*REGISTER_ROLES)
+def register_check(request: HttpRequest) -> HttpResponse:
+    """While typing: the person's exact-ID match or likely duplicates (htmx fragment)."""
+    draft = wizard.draft(request)
+    governorate = (draft.get("household") or {}).get("governorate", "")
+    raw = {
+        key: request.POST.get(key, "")
+        for key in ("full_name", "national_id", "birth_date", "gender", "phone")
+    }
+    raw["record_id"], raw["governorate"] = "new", governorate
+    context: dict[str, Any] = {}
+    record = clean_record(raw, today=timezone.localdate(), governorates=governorate_index())
+    if record.national_id:
+        existing = exact_national_id(blind_index(record.national_id))
+        if existing is not None:
+            context["existing"] = coordination_summary(existing).as_dict()
+    if "existing" not in context and record.first:
+        candidates = find_duplicates(record)
+        visible = set(
+            Person.objects.filter(people_visible_in_full(request.user))
+            .filter(pk__in=[c.person.pk for c in candidates])
+            .values_list("pk", flat=True)
+        )
+        context["candidates"] = [
+            {
+                "probability": c.probability,
+                "decision": c.decision,
+                "registered_by": str(c.person.member),
+                "name": c.person.full_name if c.person.pk in visible else None,
+            }
+            for c in candidates[:5]
+        ]
+    return render(request, "registry/_duplicates.html", context)
+
+
+@role_required(*REGISTER_ROLES)
+def register_confirm(request: HttpRequest) -> HttpResponse:
+    draft = wizard.draft(request)
+    if not draft.get("household"):
+        return redirect("registry:register_household")
+    context: dict[str, Any] = {"step": 3, "draft": draft}
+    if request.method == "POST":
+        user: Any = request.user
+        link = frozenset(i for i, p in enumerate(draft["people"]) if p.get("link_existing"))
+        try:
+            result = household_register(
+                member=user.member,
+                by=user,
+                household=wizard.household_input(draft["household"]),
+                people=[wizard.person_input(p) for p in draft["people"]],
+                confirm_warnings=bool(request.POST.get("confirm")),
+                link_existing=link,
+                request=request,
+            )
+        except ApplicationError as error:
+            context["error"] = error
+            if error.code == RegistryError.ALREADY_REGISTERED:
+                context["existing"] = error.extra["summary"]
+        else:
+            wizard.clear(request)
+            if result.pending:
+                messages.warning(
+                    request,
+                    _(
+                        "Saved. Some members look like people already "
+                        "registered; they wait for review."
+                    ),
+                )
+            elif result.to_review:
+                messages.info(request, _("Saved. Possible duplicates were sent for review."))
+            else:
+                messages.success(request, _("The household was registered."))
+            return redirect("registry:household_detail", pk=result.household.pk)
+    return render(request, "registry/register_confirm.html", context)
+
+
+@role_required(*REGISTER_ROLES, Role.SECRETARIAT_ANALYST)
+def household_assess(request: HttpRequest, pk: int) -> HttpResponse:
+    household = selectors.household_detail(user=request.user, pk=pk, request=request)
+    form = AssessmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            assessment_record(household=household, by=request.user, facts=form.facts())
+        except AssessmentError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The needs assessment was saved."))
+            return redirect("registry:household_detail", pk=household.pk)
+    return render(request, "registry/assessment_form.html", {"household": household, "form": form})

@@ -1,7 +1,12 @@
 """`marsad dedupe INPUT.csv --output CLUSTERS.csv`: find the same person across rows.
 
 See shared/specs/person-records.md for the input and output formats. Exit codes: 0 done,
-2 unusable input (missing record_id column, duplicate record ids, unreadable file).
+2 unusable input (missing record_id column, duplicate record ids, unreadable file) or
+arguments.
+
+`marsad dedupe --registry` scans the stored registry instead of a file, here in the
+command rather than on the task worker: every likely duplicate pair gets a review case
+(nothing is merged). Exit codes: 0 done, 1 the scan failed or another one is under way.
 """
 
 from __future__ import annotations
@@ -15,13 +20,23 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from marsad.core.errors import ApplicationError
 from marsad.engines.linkage.model import ModelMismatchError, load_model
 from marsad.engines.linkage.pipeline import DedupeResult, dedupe
 from marsad.engines.linkage.splink_runner import spark_session
 from marsad.matching.files import PersonFileError, read_person_file
 from marsad.matching.linkage import governorate_index
+from marsad.matching.scan import registry_scan_create, registry_scan_run
 
-STAGES = {"read": "reading", "clean": "cleaning", "score": "scoring pairs", "cluster": "clustering"}
+STAGES = {
+    "read": "reading",
+    "clean": "cleaning",
+    "score": "scoring pairs",
+    "cluster": "clustering",
+    "loading": "reading people",
+    "scoring": "scoring pairs",
+    "recording": "opening cases",
+}
 
 
 class Progress:
@@ -51,11 +66,22 @@ class Progress:
 
 
 class Command(BaseCommand):
-    help = "Deduplicate a person-records file: which rows are the same person."
+    help = (
+        "Deduplicate a person-records file: which rows are the same person. "
+        "With --registry, scan the stored registry and open review cases instead."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("input", type=Path, help="CSV or XLSX file (person-records format).")
-        parser.add_argument("--output", type=Path, required=True, help="CLUSTERS.csv to write.")
+        parser.add_argument(
+            "input", type=Path, nargs="?", help="CSV or XLSX file (person-records format)."
+        )
+        parser.add_argument("--output", type=Path, help="CLUSTERS.csv to write.")
+        parser.add_argument(
+            "--registry",
+            action="store_true",
+            help="Scan the stored registry instead of a file and open review cases "
+            "(no INPUT or --output).",
+        )
         parser.add_argument(
             "--engine",
             choices=("duckdb", "spark"),
@@ -72,6 +98,14 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["registry"]:
+            self._registry(options)
+            return
+        if options["input"] is None or options["output"] is None:
+            raise CommandError(
+                "Give INPUT and --output CLUSTERS.csv (or --registry to scan the registry).",
+                returncode=2,
+            )
         started = time.perf_counter()
         progress = Progress(sys.stderr)
         try:
@@ -108,6 +142,43 @@ class Command(BaseCommand):
             f"records={len(result.rows):,} clusters={result.clusters:,} "
             f"pairs={result.matched_pairs:,} candidate_edges={result.edges:,} "
             f"unreadable_values={len(result.problems):,} seconds={seconds:.1f}"
+        )
+
+    def _registry(self, options: dict[str, Any]) -> None:
+        given = [
+            name
+            for name, value in (
+                ("INPUT", options["input"]),
+                ("--output", options["output"]),
+                ("--model", options["model"]),
+                ("--threshold", options["threshold"]),
+            )
+            if value is not None
+        ]
+        if options["engine"] != "duckdb":
+            given.append("--engine spark")
+        if given:
+            raise CommandError(
+                f"--registry scans the registry with the shipped model, the coalition's "
+                f"thresholds and DuckDB; do not give {', '.join(given)}.",
+                returncode=2,
+            )
+        started = time.perf_counter()
+        progress = Progress(sys.stderr)
+        try:
+            scan = registry_scan_create(by=None)
+        except ApplicationError as exc:
+            raise CommandError(str(exc.message), returncode=1) from exc
+        try:
+            registry_scan_run(scan=scan, progress=progress)
+        except Exception as exc:
+            progress.finish()
+            raise CommandError(f"The registry scan failed: {exc}", returncode=1) from exc
+        progress.finish()
+        seconds = time.perf_counter() - started
+        self.stdout.write(
+            f"scan={scan.pk} records={scan.records_done:,} pairs_scored={scan.pairs_scored:,} "
+            f"cases_opened={scan.cases_opened:,} seconds={seconds:.1f}"
         )
 
 

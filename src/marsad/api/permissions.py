@@ -1,0 +1,42 @@
+"""Who may call which endpoint. Which records they then see is the selectors' business.
+
+The roles follow the web application's (`marsad.core.navigation`), so a user can do the same
+things through the API as on the site and no more.
+"""
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework.permissions import BasePermission
+
+from marsad.core.navigation import roles_for
+from marsad.members.models import Role
+
+#: Roles that work with the registry (the secretariat, a member's admins and case workers).
+REGISTRY_ROLES = roles_for("registry:household_list")
+
+#: Roles that register households, always for their own member institution.
+REGISTERING_ROLES = frozenset({Role.MEMBER_ADMIN, Role.CASE_WORKER})
+
+
+class CanUseRegistry(BasePermission):
+    message = _("Your role does not give access to the family registry.")
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        user = request.user
+        return bool(
+            user.is_authenticated
+            and (user.is_superuser or getattr(user, "role", "") in REGISTRY_ROLES)
+        )
+
+
+class CanRegisterHouseholds(BasePermission):
+    message = _("Only a member institution's administrators and case workers register households.")
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        user = request.user
+        return bool(
+            user.is_authenticated
+            and getattr(user, "role", "") in REGISTERING_ROLES
+            and getattr(user, "member_id", None) is not None
+        )

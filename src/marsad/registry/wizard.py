@@ -1,0 +1,80 @@
+"""The registration wizard's draft, kept in the session between steps.
+
+Values are stored as the strings the forms received, so a draft survives any restart and
+nothing is written to the registry until the last step calls `household_register`.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.http import HttpRequest
+
+from marsad.registry.services import HouseholdInput
+from marsad.registry.validation import PersonInput
+
+KEY = "registration_draft"
+
+
+def draft(request: HttpRequest) -> dict[str, Any]:
+    return request.session.get(KEY) or {"household": None, "people": []}
+
+
+def save(request: HttpRequest, value: dict[str, Any]) -> None:
+    request.session[KEY] = value
+    request.session.modified = True
+
+
+def clear(request: HttpRequest) -> None:
+    request.session.pop(KEY, None)
+
+
+def _decimal(value: Any) -> Decimal | None:
+    try:
+        return Decimal(str(value)) if value not in (None, "") else None
+    except InvalidOperation:
+        return None
+
+
+def household_input(data: dict[str, Any]) -> HouseholdInput:
+    return HouseholdInput(
+        governorate=data.get("governorate", ""),
+        district=data.get("district", ""),
+        village=data.get("village", ""),
+        address=data.get("address", ""),
+        latitude=_decimal(data.get("latitude")),
+        longitude=_decimal(data.get("longitude")),
+    )
+
+
+def person_input(data: dict[str, Any]) -> PersonInput:
+    birth = data.get("birth_date") or ""
+    return PersonInput(
+        full_name=data.get("full_name", ""),
+        gender=data.get("gender", ""),
+        national_id=data.get("national_id", ""),
+        birth_date=datetime.date.fromisoformat(birth) if birth else None,
+        relation=data.get("relation", "head"),
+        phone=data.get("phone", ""),
+        marital_status=data.get("marital_status", ""),
+        education=data.get("education", ""),
+        occupation=data.get("occupation", ""),
+        disability=data.get("disability", ""),
+        monthly_income=_decimal(data.get("monthly_income")),
+    )
+
+
+def as_strings(cleaned: dict[str, Any]) -> dict[str, str]:
+    result = {}
+    for name, value in cleaned.items():
+        if value is None:
+            result[name] = ""
+        elif hasattr(value, "code") and not isinstance(value, str):
+            result[name] = value.code
+        elif isinstance(value, datetime.date):
+            result[name] = value.isoformat()
+        else:
+            result[name] = str(value)
+    return result

@@ -1,0 +1,601 @@
+"""The REST API: authentication, registration, coordination look-ups, errors and the schema."""
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.cache import cache
+from django.core.management import CommandError, call_command
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+from rest_framework.throttling import UserRateThrottle
+
+from marsad.core.models import AuditEvent
+from marsad.members.models import Role
+from marsad.registry.models import Household, Person, ServiceLink
+from tests.factories import (
+    household_create,
+    member_create,
+    person_create,
+    secretariat_create,
+    user_create,
+)
+
+pytestmark = pytest.mark.django_db
+
+NID = "28208151304597"  # male, born 1982-08-15, check digit right
+HEAD_NAME = "محمد أحمد علي الشافعي"
+PHONE_DIGITS = "1012345678"  # in any form: 01012345678, +201012345678
+
+
+def head(**fields):
+    return {
+        "full_name": HEAD_NAME,
+        "gender": "M",
+        "national_id": NID,
+        "birth_date": "1982-08-15",
+        "relation": "head",
+        "phone": "01012345678",
+        **fields,
+    }
+
+
+def wife(**fields):
+    return {
+        "full_name": "فاطمة حسن محمود السيد",
+        "gender": "F",
+        "birth_date": "1986-02-01",
+        "relation": "spouse",
+        **fields,
+    }
+
+
+def household(*people, **fields):
+    return {"governorate": "24", "village": "دير مواس", "people": list(people), **fields}
+
+
+def api_client(user=None):
+    client = APIClient()
+    if user is not None:
+        token, _ = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+def register(user, *people, **fields):
+    return api_client(user).post("/api/households/", household(*people, **fields), format="json")
+
+
+def nothing_stored():
+    return not (
+        Household.objects.exists() or Person.objects.exists() or ServiceLink.objects.exists()
+    )
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle_counts():
+    """Throttle counts live in the cache, which outlives each test's database."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def case_worker():
+    return user_create(role=Role.CASE_WORKER, member=member_create(slug="nour"))
+
+
+@pytest.fixture
+def other_worker():
+    return user_create(role=Role.CASE_WORKER, member=member_create(slug="amal"))
+
+
+# Authentication
+
+
+def test_a_request_without_a_token_is_401():
+    response = api_client().post("/api/households/", household(head()), format="json")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
+    assert response.json()["code"] == "api.not_authenticated"
+    assert nothing_stored()
+
+
+def test_an_unknown_token_is_401():
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION="Token 0123456789abcdef0123456789abcdef01234567")
+    response = client.get("/api/people/search/", {"national_id": NID})
+    assert response.status_code == 401
+    assert response.json()["code"] == "api.authentication_failed"
+
+
+def test_a_token_authenticates(case_worker):
+    response = api_client(case_worker).get("/api/people/search/", {"national_id": NID})
+    assert response.status_code == 200
+    assert response.json() == {"exists": False, "summary": None}
+
+
+def test_a_signed_in_session_authenticates_too(client, case_worker):
+    client.force_login(case_worker)
+    response = client.get("/api/people/search/", {"national_id": NID})
+    assert response.status_code == 200
+
+
+def test_requests_beyond_the_rate_are_throttled(monkeypatch, case_worker):
+    monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", {"user": "2/min"})
+    client = api_client(case_worker)
+    statuses = [
+        client.get("/api/people/search/", {"national_id": NID}).status_code for _ in range(3)
+    ]
+    assert statuses == [200, 200, 429]
+    response = client.get("/api/people/search/", {"national_id": NID})
+    assert response.json()["code"] == "api.throttled"
+    assert int(response["Retry-After"]) > 0
+
+
+# Registering a household
+
+
+def test_registering_a_household_returns_201_and_creates_the_people(case_worker):
+    # when
+    response = register(case_worker, head(), wife())
+    # then
+    assert response.status_code == 201
+    body = response.json()
+    husband, spouse = Person.objects.order_by("pk")
+    assert body == {
+        "household_id": husband.household_id,
+        "people": [
+            {"id": husband.pk, "status": "active", "full_name": HEAD_NAME},
+            {"id": spouse.pk, "status": "active", "full_name": "فاطمة حسن محمود السيد"},
+        ],
+        "linked": [],
+        "pending_review": [],
+        "to_review": [],
+    }
+    assert husband.household.member == case_worker.member
+    assert husband.household.village == "دير مواس"
+    assert husband.household.head == husband
+    assert (husband.member, husband.created_by) == (case_worker.member, case_worker)
+    assert husband.national_id_masked == "**********4597"
+    event = AuditEvent.objects.get(action="create", target_id=str(husband.household_id))
+    assert event.actor == case_worker
+    assert event.changes["people"] == [husband.pk, spouse.pk]
+
+
+def test_arabic_indic_digits_are_accepted(case_worker):
+    response = register(
+        case_worker,
+        head(national_id="٢٨٢٠٨١٥١٣٠٤٥٩٧", birth_date="١٩٨٢-٠٨-١٥", monthly_income="١٥٠٠"),
+        governorate="٢٤",
+        latitude=28.0871234567,
+    )
+    assert response.status_code == 201
+    person = Person.objects.get()
+    assert (person.household.governorate.code, str(person.monthly_income)) == ("24", "1500.00")
+    assert str(person.household.latitude) == "28.087123"
+    assert person.national_id_masked == "**********4597"
+
+
+def test_a_malformed_national_id_is_400_with_the_registry_code_and_field(case_worker):
+    response = register(case_worker, head(national_id="2820815130459"))
+    assert response.status_code == 400
+    body = response.json()
+    assert (body["code"], body["field"]) == (
+        "registry.national_id.wrong_length",
+        "people.0.national_id",
+    )
+    assert body["message"]
+    assert [(p["field"], p["code"]) for p in body["problems"]] == [
+        ("people.0.national_id", "registry.national_id.wrong_length")
+    ]
+    assert nothing_stored()
+
+
+def test_every_problem_is_reported(case_worker):
+    response = register(case_worker, head(full_name=""), wife(phone="123"))
+    assert response.status_code == 400
+    body = response.json()
+    assert (body["code"], body["field"]) == ("registry.invalid_input", "people.0.full_name")
+    assert [(p["field"], p["code"]) for p in body["problems"]] == [
+        ("people.0.full_name", "registry.name_required"),
+        ("people.1.phone", "registry.invalid_phone"),
+    ]
+    assert nothing_stored()
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        (household(head(birth_date="15/08/1982")), "people.0.birth_date"),
+        (household(head(relation="cousin")), "people.0.relation"),
+        (household(head(monthly_income="-5")), "people.0.monthly_income"),
+        (household(head(), latitude=120), "latitude"),
+        ({"people": [head()]}, "governorate"),
+        (household(head(), people="not a list"), "people"),
+    ],
+)
+def test_a_malformed_request_is_400_naming_the_field(case_worker, payload, field):
+    response = api_client(case_worker).post("/api/households/", payload, format="json")
+    assert response.status_code == 400
+    body = response.json()
+    assert (body["code"], body["field"]) == ("core.invalid_input", field)
+    assert body["problems"][0]["message"]
+    assert nothing_stored()
+
+
+def test_a_body_that_is_not_json_is_400(case_worker):
+    response = api_client(case_worker).post(
+        "/api/households/", "{not json", content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "api.parse_error"
+
+
+def test_a_warning_needs_confirmation_428_then_201(case_worker):
+    # given: the check digit does not fit
+    person = head(national_id="28208151304598")
+    # when
+    first = register(case_worker, person)
+    # then
+    assert first.status_code == 428
+    body = first.json()
+    assert body["code"] == "registry.confirmation_required"
+    assert [(w["field"], w["code"]) for w in body["warnings"]] == [
+        ("people.0.national_id", "registry.warning.check_digit")
+    ]
+    assert nothing_stored()
+    # when confirmed
+    second = register(case_worker, person, confirm_warnings=True)
+    # then
+    assert second.status_code == 201
+    event = AuditEvent.objects.get(action="create", target_type="registry.household")
+    assert event.changes["confirmed_warnings"] == ["registry.warning.check_digit"]
+
+
+def test_messages_follow_the_language_cookie(case_worker):
+    client = api_client(case_worker)
+    client.cookies["django_language"] = "en"
+    response = client.post(
+        "/api/households/",
+        household(head(national_id="28208151304598")),
+        format="json",
+    )
+    assert response.json()["message"] == "Please confirm the highlighted details before saving."
+
+
+def test_the_same_id_from_another_member_is_409_with_a_summary_and_no_pii(
+    case_worker, other_worker
+):
+    # given
+    register(case_worker, head())
+    existing = Person.objects.get()
+    # when
+    response = register(other_worker, head(full_name="محمد احمد على"))
+    # then
+    assert response.status_code == 409
+    body = response.json()
+    assert (body["code"], body["field"], body["index"], body["person_id"]) == (
+        "registry.already_registered",
+        "people.0.national_id",
+        0,
+        existing.pk,
+    )
+    assert body["summary"]["registered_by"] == str(case_worker.member)
+    assert [s["member"] for s in body["summary"]["served_by"]] == [str(case_worker.member)]
+    text = response.content.decode()
+    assert NID not in text
+    assert HEAD_NAME not in text
+    assert PHONE_DIGITS not in text
+    assert Person.objects.count() == 1
+    assert Household.objects.count() == 1
+
+
+def test_linking_the_existing_person_creates_no_copy(case_worker, other_worker):
+    register(case_worker, head())
+    existing = Person.objects.get()
+    response = register(other_worker, head(), link_existing=[0])
+    assert response.status_code == 201
+    body = response.json()
+    assert (body["people"], body["linked"]) == ([], [existing.pk])
+    assert HEAD_NAME not in response.content.decode()
+    assert Person.objects.count() == 1
+    assert set(ServiceLink.objects.values_list("member__slug", flat=True)) == {"nour", "amal"}
+
+
+def test_a_probable_duplicate_is_given_by_id_and_member_only(case_worker, other_worker):
+    # given
+    register(case_worker, head())
+    first = Person.objects.get()
+    # when: a spelling variant without the ID
+    response = register(other_worker, head(full_name="محمد احمد على الشافعى", national_id=""))
+    # then
+    assert response.status_code == 201
+    body = response.json()
+    new_id = body["people"][0]["id"]
+    flagged = body["pending_review"] + body["to_review"]
+    assert [(f["person_id"], f["candidate_id"], f["registered_by"]) for f in flagged] == [
+        (new_id, first.pk, str(case_worker.member))
+    ]
+    assert 0.5 <= flagged[0]["probability"] <= 1
+    text = response.content.decode()
+    assert HEAD_NAME not in text
+    assert PHONE_DIGITS not in text
+
+
+@pytest.mark.parametrize(
+    "role",
+    [Role.VOLUNTEER, Role.BOARD_MEMBER, Role.VOLUNTEER_COORDINATOR, Role.SECRETARIAT_ANALYST],
+)
+def test_roles_that_do_not_register_get_403(role):
+    member = member_create() if role == Role.VOLUNTEER_COORDINATOR else None
+    user = user_create(role=role, member=member)
+    response = register(user, head())
+    assert response.status_code == 403
+    assert response.json()["code"] == "core.permission_denied"
+    assert nothing_stored()
+
+
+# Reading a person
+
+
+def test_a_person_of_ones_own_member_is_shown_with_a_masked_id(case_worker):
+    register(case_worker, head())
+    person = Person.objects.get()
+    response = api_client(case_worker).get(f"/api/people/{person.pk}/")
+    assert response.status_code == 200
+    body = response.json()
+    assert {k: body[k] for k in ("id", "full_name", "national_id_masked", "registered_by")} == {
+        "id": person.pk,
+        "full_name": HEAD_NAME,
+        "national_id_masked": "**********4597",
+        "registered_by": str(case_worker.member),
+    }
+    assert (body["governorate"], body["birth_date"], body["phone"]) == (
+        "24",
+        "1982-08-15",
+        "+201012345678",
+    )
+    assert NID not in response.content.decode()
+    event = AuditEvent.objects.get(action="view", target_id=str(person.pk))
+    assert (event.actor, event.pii, event.target_type) == (case_worker, True, "registry.person")
+
+
+def test_another_members_user_gets_404_and_no_name(case_worker, other_worker):
+    person = person_create(household=household_create(member=case_worker.member))
+    response = api_client(other_worker).get(f"/api/people/{person.pk}/")
+    assert response.status_code == 404
+    assert response.json()["code"] == "core.not_found"
+    assert person.full_name not in response.content.decode()
+    assert not AuditEvent.objects.filter(action="view").exists()
+
+
+def test_a_member_serving_the_person_and_the_secretariat_see_them(case_worker, other_worker):
+    register(case_worker, head())
+    person = Person.objects.get()
+    register(other_worker, head(), link_existing=[0])
+    for user in (other_worker, secretariat_create()):
+        response = api_client(user).get(f"/api/people/{person.pk}/")
+        assert response.status_code == 200
+        assert response.json()["full_name"] == HEAD_NAME
+
+
+def test_a_volunteer_cannot_read_people():
+    member = member_create()
+    person = person_create(household=household_create(member=member))
+    volunteer = user_create(role=Role.VOLUNTEER, member=member)
+    response = api_client(volunteer).get(f"/api/people/{person.pk}/")
+    assert response.status_code == 403
+    assert person.full_name not in response.content.decode()
+
+
+# Coalition-wide search by national ID
+
+
+def test_search_finds_an_id_registered_by_another_member_without_pii(case_worker, other_worker):
+    register(case_worker, head())
+    person = Person.objects.get()
+    response = api_client(other_worker).get("/api/people/search/", {"national_id": NID})
+    assert response.status_code == 200
+    assert response.json() == {
+        "exists": True,
+        "summary": {
+            "person_id": person.pk,
+            "registered_by": str(case_worker.member),
+            "served_by": [
+                {
+                    "member": str(case_worker.member),
+                    "aid_types": [],
+                    "since": person.created_at.date().isoformat(),
+                }
+            ],
+            "governorate": person.household.governorate.name,
+        },
+    }
+    event = AuditEvent.objects.get(action="view", actor=other_worker)
+    assert (event.target_type, event.target_id, event.target_label, event.pii) == (
+        "registry.person",
+        str(person.pk),
+        "",
+        False,
+    )
+    assert event.changes == {
+        "lookup": "national_id",
+        "national_id": "**********4597",
+        "found": True,
+    }
+
+
+@pytest.mark.parametrize(
+    ("national_id", "code"),
+    [
+        ("2820815130459", "registry.national_id.wrong_length"),
+        ("2820815130459X", "registry.national_id.invalid_characters"),
+        ("48208151304597", "registry.national_id.invalid_century"),
+    ],
+)
+def test_search_with_a_malformed_id_is_400_with_the_registry_code(case_worker, national_id, code):
+    response = api_client(case_worker).get("/api/people/search/", {"national_id": national_id})
+    assert response.status_code == 400
+    body = response.json()
+    assert (body["code"], body["field"]) == (code, "national_id")
+    assert not AuditEvent.objects.exists()
+
+
+def test_search_without_an_id_is_400(case_worker):
+    response = api_client(case_worker).get("/api/people/search/")
+    assert response.status_code == 400
+    assert (response.json()["code"], response.json()["field"]) == (
+        "core.invalid_input",
+        "national_id",
+    )
+
+
+# Checking a person before registering
+
+
+def test_check_gives_the_exact_match_as_a_summary_and_names_only_of_visible_people(
+    case_worker, other_worker
+):
+    # given: the same man registered by the other member, and a variant by one's own
+    register(other_worker, head())
+    theirs = Person.objects.get()
+    register(
+        case_worker,
+        head(full_name="محمد احمد على الشافعى", national_id="", phone=""),
+    )
+    ours = Person.objects.exclude(pk=theirs.pk).get()
+    # when
+    response = api_client(case_worker).post(
+        "/api/people/check/", {**head(), "governorate": "24"}, format="json"
+    )
+    # then
+    assert response.status_code == 200
+    body = response.json()
+    assert body["exact"]["person_id"] == theirs.pk
+    assert body["exact"]["registered_by"] == str(other_worker.member)
+    names = {c["person_id"]: c["full_name"] for c in body["candidates"]}
+    assert names == {theirs.pk: None, ours.pk: "محمد احمد على الشافعى"}
+    candidate = next(c for c in body["candidates"] if c["person_id"] == theirs.pk)
+    assert candidate["registered_by"] == str(other_worker.member)
+    assert candidate["decision"] in {"match", "review"}
+    assert all(len(item) == 3 for item in candidate["evidence"])
+    assert body["warnings"] == []
+    text = response.content.decode()
+    assert PHONE_DIGITS not in text
+    assert Person.objects.count() == 2
+
+
+def test_check_stores_nothing_and_reports_warnings(case_worker):
+    response = api_client(case_worker).post(
+        "/api/people/check/",
+        {**head(national_id="28208151304598"), "governorate": "24"},
+        format="json",
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["exact"], body["candidates"]) == (None, [])
+    assert [(w["field"], w["code"]) for w in body["warnings"]] == [
+        ("national_id", "registry.warning.check_digit")
+    ]
+    assert nothing_stored()
+
+
+@pytest.mark.parametrize(
+    ("payload", "code", "field"),
+    [
+        (
+            {**head(national_id="2820815130459"), "governorate": "24"},
+            "registry.national_id.wrong_length",
+            "national_id",
+        ),
+        ({**head(), "governorate": "77"}, "registry.unknown_governorate", "governorate"),
+        ({**head(gender=""), "governorate": "24"}, "registry.gender_required", "gender"),
+    ],
+)
+def test_check_validates_as_registration_does(case_worker, payload, code, field):
+    response = api_client(case_worker).post("/api/people/check/", payload, format="json")
+    assert response.status_code == 400
+    body = response.json()
+    assert (body["code"], body["field"]) == (code, field)
+    assert [(p["field"], p["code"]) for p in body["problems"]] == [(field, code)]
+
+
+def test_a_board_member_cannot_check_people():
+    user = user_create(role=Role.BOARD_MEMBER)
+    response = api_client(user).post(
+        "/api/people/check/", {**head(), "governorate": "24"}, format="json"
+    )
+    assert response.status_code == 403
+
+
+# The schema
+
+
+def test_the_schema_is_valid_openapi_listing_the_endpoints():
+    from drf_spectacular.validation import validate_schema
+
+    response = APIClient().get("/api/schema/", {"format": "json"})
+    assert response.status_code == 200
+    schema = json.loads(response.content)
+    validate_schema(schema)
+    assert schema["openapi"].startswith("3.")
+    assert schema["info"]["title"] == "Marsad API"
+    assert set(schema["paths"]) == {
+        "/api/households/",
+        "/api/people/check/",
+        "/api/people/search/",
+        "/api/people/{id}/",
+        "/api/schema/",
+    }
+    register_op = schema["paths"]["/api/households/"]["post"]
+    assert set(register_op["responses"]) == {"201", "400", "401", "403", "409", "428"}
+    assert "cdn" not in response.content.decode().lower()
+
+
+# The api_token command
+
+
+def run_api_token(*args):
+    out, err = StringIO(), StringIO()
+    call_command("api_token", *args, stdout=out, stderr=err)
+    return out.getvalue().strip(), err.getvalue()
+
+
+def test_api_token_creates_then_shows_then_resets_a_token(case_worker):
+    # when
+    key, note = run_api_token(case_worker.username)
+    # then
+    assert key == Token.objects.get(user=case_worker).key
+    assert "created" in note
+    assert run_api_token(case_worker.username)[0] == key
+    new_key, note = run_api_token(case_worker.username, "--reset")
+    assert new_key != key
+    assert "replaced" in note
+    assert Token.objects.get(user=case_worker).key == new_key
+    assert [e.changes for e in AuditEvent.objects.filter(target_id=str(case_worker.pk))] == [
+        {"api_token": "replaced"},
+        {"api_token": "created"},
+    ]
+    assert not AuditEvent.objects.filter(changes__icontains=new_key).exists()
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {new_key}")
+    assert client.get("/api/people/search/", {"national_id": NID}).status_code == 200
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert client.get("/api/people/search/", {"national_id": NID}).status_code == 401
+
+
+def test_api_token_warns_about_a_role_without_api_access():
+    user = user_create(role=Role.BOARD_MEMBER)
+    key, note = run_api_token(user.username)
+    assert key == Token.objects.get(user=user).key
+    assert "may not use the registry endpoints" in note
+
+
+def test_api_token_errors_clearly():
+    with pytest.raises(CommandError, match="No user named 'nobody'"):
+        call_command("api_token", "nobody")
+    user_create(role=Role.CASE_WORKER, member=member_create(), username="gone", is_active=False)
+    with pytest.raises(CommandError, match="deactivated"):
+        call_command("api_token", "gone")
+    assert not Token.objects.exists()

@@ -1,0 +1,204 @@
+"""Registry pages: who sees what, the wizard end to end, the live duplicate check."""
+
+import pytest
+from django.urls import reverse
+
+from marsad.core.models import AuditEvent
+from marsad.matching.models import DuplicateCase
+from marsad.members.models import Role
+from marsad.registry.models import Household, Person
+from tests.factories import member_create, secretariat_create, user_create
+from tests.registry.test_registration import NID, head, register
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def nour_worker():
+    return user_create(role=Role.CASE_WORKER, member=member_create(slug="nour"))
+
+
+@pytest.fixture
+def amal_worker():
+    return user_create(role=Role.CASE_WORKER, member=member_create(slug="amal"))
+
+
+def test_person_page_is_audited_and_masks_the_id(client, nour_worker):
+    person = register(nour_worker, [head()]).created[0]
+    client.force_login(nour_worker)
+    html = client.get(reverse("registry:person_detail", args=[person.pk])).content.decode()
+    assert "محمد أحمد علي الشافعي" in html
+    assert NID not in html
+    assert "**********4597" in html
+    assert AuditEvent.objects.filter(action="view", pii=True, target_id=str(person.pk)).count() == 1
+
+
+def test_another_members_user_gets_404_on_the_person_and_the_id(client, nour_worker, amal_worker):
+    person = register(nour_worker, [head()]).created[0]
+    client.force_login(amal_worker)
+    for response in (
+        client.get(reverse("registry:person_detail", args=[person.pk])),
+        client.post(reverse("registry:person_reveal_national_id", args=[person.pk])),
+        client.get(reverse("registry:household_detail", args=[person.household_id])),
+    ):
+        assert response.status_code == 404
+        assert "الشافعي" not in response.content.decode()
+
+
+def test_revealing_the_id_is_allowed_to_the_registering_member_and_audited(client, nour_worker):
+    person = register(nour_worker, [head()]).created[0]
+    client.force_login(nour_worker)
+    response = client.post(reverse("registry:person_reveal_national_id", args=[person.pk]))
+    assert response.status_code == 200
+    assert NID in response.content.decode()
+    event = AuditEvent.objects.get(changes__national_id="shown in full")
+    assert (event.actor, event.target_id, event.pii) == (nour_worker, str(person.pk), True)
+
+
+def test_a_coordinator_cannot_reach_registry_pages(client, nour_worker):
+    person = register(nour_worker, [head()]).created[0]
+    coordinator = user_create(role=Role.VOLUNTEER_COORDINATOR, member=nour_worker.member)
+    client.force_login(coordinator)
+    assert (
+        client.post(reverse("registry:person_reveal_national_id", args=[person.pk])).status_code
+        == 403
+    )
+
+
+def test_coalition_search_gives_existence_and_coordination_only(client, nour_worker, amal_worker):
+    register(nour_worker, [head()])
+    client.force_login(amal_worker)
+    html = client.get(
+        reverse("registry:search"), {"national_id": "٢٨٢٠٨١٥١٣٠٤٥٩٧"}
+    ).content.decode()
+    assert "already-registered" in html
+    assert str(nour_worker.member) in html
+    assert "الشافعي" not in html
+    html = client.get(
+        reverse("registry:search"), {"national_id": "29001011234567"}
+    ).content.decode()
+    assert "not-found" in html
+    html = client.get(reverse("registry:search"), {"national_id": "123"}).content.decode()
+    assert "يجب أن يتكون الرقم القومي من 14 رقمًا بالضبط" in html
+
+
+def test_the_wizard_registers_a_household(client, nour_worker):
+    client.force_login(nour_worker)
+    response = client.post(
+        reverse("registry:register_household"), {"governorate": "24", "village": "دير مواس"}
+    )
+    assert response.status_code == 302
+    response = client.post(
+        reverse("registry:register_people"),
+        {
+            "full_name": "محمد أحمد علي الشافعي",
+            "relation": "head",
+            "gender": "M",
+            "national_id": NID,
+            "birth_date": "1982-08-15",
+        },
+    )
+    assert response.status_code == 302
+    response = client.post(reverse("registry:register_confirm"))
+    household = Household.objects.get()
+    assert response["Location"] == reverse("registry:household_detail", args=[household.pk])
+    assert household.people.get().full_name == "محمد أحمد علي الشافعي"
+
+
+def test_the_wizard_shows_field_errors_in_arabic(client, nour_worker):
+    client.force_login(nour_worker)
+    client.post(reverse("registry:register_household"), {"governorate": "24"})
+    response = client.post(
+        reverse("registry:register_people"),
+        {"full_name": "محمد", "relation": "head", "gender": "M", "national_id": "48208151304597"},
+    )
+    assert response.status_code == 200
+    assert "يجب أن يبدأ الرقم القومي بـ 2" in response.content.decode()
+    assert not Person.objects.exists()
+
+
+def test_live_check_stops_an_existing_id_and_warns_on_a_variant(client, nour_worker, amal_worker):
+    register(nour_worker, [head()])
+    client.force_login(amal_worker)
+    client.post(reverse("registry:register_household"), {"governorate": "24"})
+    html = client.post(
+        reverse("registry:register_check"), {"full_name": "محمد", "national_id": NID}
+    ).content.decode()
+    assert "already-registered" in html
+    assert "الشافعي" not in html
+    html = client.post(
+        reverse("registry:register_check"),
+        {"full_name": "محمد احمد على الشافعى", "birth_date": "1982-08-15", "gender": "M"},
+    ).content.decode()
+    assert "possible-duplicates" in html
+    assert "الشافعي" not in html  # another member's person: no name
+
+
+def test_review_queue_hides_other_members_people_and_merges_and_undoes(
+    client, nour_worker, amal_worker
+):
+    first = register(nour_worker, [head()]).created[0]
+    second = register(
+        amal_worker, [head(full_name="محمد احمد على الشافعى", national_id="")]
+    ).created[0]
+    case = DuplicateCase.objects.get()
+    client.force_login(amal_worker)
+    html = client.get(reverse("matching:case_detail", args=[case.pk])).content.decode()
+    assert "محمد احمد على الشافعى" in html  # its own record
+    assert "محمد أحمد علي الشافعي" not in html  # the other member's record
+    outsider = user_create(role=Role.CASE_WORKER, member=member_create(slug="khair"))
+    client.force_login(outsider)
+    assert client.get(reverse("matching:case_detail", args=[case.pk])).status_code == 404
+    client.force_login(secretariat_create())
+    client.post(reverse("matching:case_decide", args=[case.pk, "merge"]))
+    second.refresh_from_db()
+    assert (second.status, second.merged_into) == (Person.Status.MERGED, first)
+    assert set(first.service_links.values_list("member__slug", flat=True)) == {"nour", "amal"}
+    client.post(reverse("matching:case_decide", args=[case.pk, "undo"]))
+    second.refresh_from_db()
+    first.refresh_from_db()
+    assert second.merged_into is None
+    assert second.status != Person.Status.MERGED
+    assert set(first.service_links.values_list("member__slug", flat=True)) == {"nour"}
+    assert set(second.service_links.values_list("member__slug", flat=True)) == {"amal"}
+    case.refresh_from_db()
+    assert case.status == DuplicateCase.Status.UNDONE
+
+
+def test_needs_assessment_scores_with_its_breakdown(client, nour_worker):
+    household = register(nour_worker, [head()]).household
+    client.force_login(nour_worker)
+    response = client.post(
+        reverse("registry:household_assess", args=[household.pk]),
+        {
+            "monthly_income_egp": "0",
+            "household_size": "5",
+            "housing": "informal",
+            "female_headed": "yes",
+        },
+    )
+    assert response.status_code == 302
+    assessment = household.assessments.get()
+    assert assessment.facts == {
+        "monthly_income_egp": "0",
+        "household_size": 5,
+        "housing": "informal",
+        "female_headed": True,
+    }
+    assert assessment.score is not None
+    components = {c["indicator"]: c for c in assessment.breakdown["components"]}
+    assert set(components) == {"income", "housing", "female_headed"}
+    assert sum(c["contribution"] for c in components.values()) == pytest.approx(assessment.score)
+    html = client.get(reverse("registry:household_detail", args=[household.pk])).content.decode()
+    assert "vulnerability" in html
+
+
+def test_another_member_cannot_assess(client, nour_worker, amal_worker):
+    household = register(nour_worker, [head()]).household
+    client.force_login(amal_worker)
+    assert (
+        client.post(
+            reverse("registry:household_assess", args=[household.pk]), {"household_size": "3"}
+        ).status_code
+        == 404
+    )
