@@ -315,3 +315,47 @@ def test_moving_a_person_keeps_the_old_membership(case_worker):
     assert history == [(first.household.pk, today), (second.household.pk, None)]
     spouse.refresh_from_db()
     assert spouse.household == second.household
+
+
+def test_editing_to_another_persons_id_is_refused(case_worker, other_worker):
+    from marsad.registry.services import person_update
+
+    register(case_worker, [head()])
+    theirs = register(
+        other_worker,
+        [head(full_name="سعيد محمود حسن", national_id="", birth_date=datetime.date(1990, 1, 1))],
+    ).created[0]
+    with pytest.raises(ApplicationError) as error:
+        person_update(
+            person=theirs, by=other_worker, data=head(full_name="سعيد محمود حسن", birth_date=None)
+        )
+    assert error.value.code == RegistryError.ALREADY_REGISTERED
+    theirs.refresh_from_db()
+    assert theirs.national_id_index is None
+
+
+def test_an_edit_that_makes_a_lookalike_opens_a_review_case(case_worker, other_worker):
+    from marsad.registry.services import person_update
+
+    first = register(case_worker, [head()]).created[0]
+    theirs = register(
+        other_worker,
+        [head(full_name="سعيد محمود حسن", national_id="", birth_date=datetime.date(1990, 1, 1))],
+    ).created[0]
+    assert not DuplicateCase.objects.exists()
+    person_update(
+        person=theirs, by=other_worker, data=head(full_name="محمد احمد على الشافعى", national_id="")
+    )
+    case = DuplicateCase.objects.get()
+    assert {case.person_a_id, case.person_b_id} == {first.pk, theirs.pk}
+    assert AuditEvent.objects.filter(action="update", target_id=str(theirs.pk)).exists()
+
+
+def test_another_member_cannot_edit(case_worker, other_worker):
+    from django.core.exceptions import PermissionDenied
+
+    from marsad.registry.services import person_update
+
+    person = register(case_worker, [head()]).created[0]
+    with pytest.raises(PermissionDenied):
+        person_update(person=person, by=other_worker, data=head())

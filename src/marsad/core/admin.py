@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from marsad.core.models import AuditEvent
+from marsad.core.models import AuditEvent, CoalitionSettings
 
 
 @admin.register(AuditEvent)
@@ -14,6 +14,19 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CoalitionSettings)
+class CoalitionSettingsAdmin(admin.ModelAdmin):
+    """Thresholds of the duplicate checks and the vulnerability weights (one row)."""
+
+    list_display = ("__str__", "match_threshold", "review_threshold")
+
+    def has_add_permission(self, request):
+        return not CoalitionSettings.objects.exists()
 
     def has_delete_permission(self, request, obj=None):
         return False

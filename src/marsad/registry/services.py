@@ -341,3 +341,65 @@ def person_move(*, person: Person, household: Household, relation: str, by: Any)
         changes={"household": [previous, household.pk]},
     )
     return person
+
+
+def person_update(
+    *,
+    person: Person,
+    by: Any,
+    data: PersonInput,
+    confirm_warnings: bool = False,
+    request: HttpRequest | None = None,
+) -> tuple[Person, list[Candidate]]:
+    """Correct a person's details with the same checks as registration.
+
+    The national ID may not become one another person holds; after the change, likely
+    duplicates are sent to the review queue. Raises ApplicationError like registration.
+    """
+    if not (by.is_coalition_wide or by.member_id == person.member_id):
+        raise PermissionDenied
+    clean, problems = validate_person(data, index=0)
+    if clean is None:
+        raise _invalid(problems)
+    if clean.warnings and not confirm_warnings:
+        raise ApplicationError(
+            code=RegistryError.CONFIRMATION_REQUIRED,
+            message=_("Please confirm the highlighted details before saving."),
+            extra={"warnings": [w.as_dict() for w in clean.warnings]},
+        )
+    existing = exact_national_id(clean.national_id_index)
+    if existing is not None and existing.pk != person.pk:
+        raise already_registered_error(existing, index=0)
+    fields = person_fields(clean)
+    before = {name: str(getattr(person, name)) for name in fields if name.endswith("name")}
+    try:
+        with transaction.atomic():
+            for name, value in fields.items():
+                setattr(person, name, value)
+            person.save()
+            record = clean.linkage_record(
+                record_id=str(person.pk), governorate=person.household.governorate.code
+            )
+            candidates = find_duplicates(record, exclude=[person.pk])
+            for candidate in candidates:
+                case_open(
+                    first=person,
+                    second=candidate.person,
+                    probability=candidate.probability,
+                    evidence=candidate.evidence,
+                    source="registration",
+                )
+            audit_record(
+                actor=by,
+                action="update",
+                target=person,
+                pii=True,
+                request=request,
+                changes={"before": before, "confirmed_warnings": [w.code for w in clean.warnings]},
+            )
+    except IntegrityError:
+        existing = exact_national_id(clean.national_id_index)
+        if existing is not None:
+            raise already_registered_error(existing, index=0) from None
+        raise
+    return person, candidates

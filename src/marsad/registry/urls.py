@@ -8,6 +8,7 @@ urlpatterns = [
     path("households/<int:pk>/", views.household_detail, name="household_detail"),
     path("households/<int:pk>/assessment/", views.household_assess, name="household_assess"),
     path("people/<int:pk>/", views.person_detail, name="person_detail"),
+    path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),
     path(
         "people/<int:pk>/national-id/",
         views.person_reveal_national_id,

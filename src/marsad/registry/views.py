@@ -30,7 +30,7 @@ from marsad.registry.assessment import AssessmentForm, assessment_record
 from marsad.registry.errors import RegistryError
 from marsad.registry.forms import HouseholdForm, PersonForm
 from marsad.registry.models import Person
-from marsad.registry.services import household_register, validate_household
+from marsad.registry.services import household_register, person_update, validate_household
 from marsad.registry.validation import nid_error_message, validate_person
 
 REGISTRY_ROLES = roles_for("registry:household_list")
@@ -267,3 +267,50 @@ def household_assess(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The needs assessment was saved."))
             return redirect("registry:household_detail", pk=household.pk)
     return render(request, "registry/assessment_form.html", {"household": household, "form": form})
+
+
+@role_required(*REGISTER_ROLES, Role.SECRETARIAT_ANALYST)
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _visible_person(request, pk)
+    user: Any = request.user
+    if not (user.is_coalition_wide or user.member_id == person.member_id):
+        raise PermissionDenied
+    initial = {
+        "full_name": person.full_name,
+        "relation": person.relation,
+        "gender": person.gender,
+        "birth_date": person.birth_date,
+        "phone": person.phone,
+        "marital_status": person.marital_status,
+        "education": person.education,
+        "occupation": person.occupation,
+        "disability": person.disability,
+        "monthly_income": person.monthly_income,
+    }
+    form = PersonForm(request.POST or None, initial=initial)
+    context: dict[str, Any] = {"person": person, "form": form}
+    if request.method == "POST" and form.is_valid():
+        data = wizard.as_strings(form.cleaned_data)
+        if not data.get("national_id") and person.national_id_encrypted:
+            data["national_id"] = decrypt_pii(person.national_id_encrypted)
+        try:
+            _person, candidates = person_update(
+                person=person,
+                by=user,
+                data=wizard.person_input(data),
+                confirm_warnings=bool(request.POST.get("confirm")),
+                request=request,
+            )
+        except ApplicationError as error:
+            context["error"] = error
+            if error.code == RegistryError.ALREADY_REGISTERED:
+                context["existing"] = error.extra["summary"]
+            for problem in error.extra.get("problems", []):  # type: ignore[attr-defined]
+                form.add_error(problem["field"].removeprefix("people.0."), problem["message"])
+        else:
+            if candidates:
+                messages.info(request, _("Saved. Possible duplicates were sent for review."))
+            else:
+                messages.success(request, _("The changes were saved."))
+            return redirect("registry:person_detail", pk=person.pk)
+    return render(request, "registry/person_form.html", context)
