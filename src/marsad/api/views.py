@@ -52,7 +52,7 @@ from marsad.registry.services import (
     validate_household,
 )
 from marsad.registry.validation import (
-    _NID_CODES,
+    NID_ERROR_CODES,
     PersonInput,
     Problem,
     nid_error_message,
@@ -181,7 +181,7 @@ def person_search(*, user: Any, national_id: str, request: Any = None) -> dict[s
         parsed = parse_national_id(national_id, today=timezone.localdate())
     except NationalIdError as error:
         raise ApplicationError(
-            code=_NID_CODES.get(error.code, RegistryError.NATIONAL_ID_WRONG_LENGTH),
+            code=NID_ERROR_CODES.get(error.code, RegistryError.NATIONAL_ID_WRONG_LENGTH),
             message=nid_error_message(error.code),
             field="national_id",
         ) from None

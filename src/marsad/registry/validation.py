@@ -26,7 +26,7 @@ from marsad.registry.errors import RegistryError, RegistryWarning
 
 OLDEST_BIRTH_YEAR = 1900
 
-_NID_CODES = {
+NID_ERROR_CODES = {
     NationalIdErrorCode.INVALID_CHARACTERS: RegistryError.NATIONAL_ID_INVALID_CHARACTERS,
     NationalIdErrorCode.WRONG_LENGTH: RegistryError.NATIONAL_ID_WRONG_LENGTH,
     NationalIdErrorCode.INVALID_CENTURY: RegistryError.NATIONAL_ID_INVALID_CENTURY,
@@ -172,7 +172,7 @@ def validate_person(
         try:
             parsed = parse_national_id(data.national_id, today=today)
         except NationalIdError as error:
-            code = _NID_CODES.get(error.code, RegistryError.NATIONAL_ID_WRONG_LENGTH)
+            code = NID_ERROR_CODES.get(error.code, RegistryError.NATIONAL_ID_WRONG_LENGTH)
             problems.append(Problem(prefix + "national_id", code, nid_error_message(error.code)))
         else:
             national_id, checked = parsed.value, parsed.check_digit_ok
