@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 
 from marsad.core.crypto import decrypt_pii
 from marsad.core.models import CoalitionSettings
@@ -78,9 +78,24 @@ def _rule_values(record_values: dict[str, Any], columns: tuple[str, ...]) -> dic
     return values
 
 
-def candidate_people(
+#: The stored columns scoring reads (not whole rows: a governorate's boundary is large).
+CANDIDATE_FIELDS = (
+    "pk",
+    "name_parts_normalized",
+    "name_is_latin",
+    "national_id_encrypted",
+    "national_id_checked",
+    "birth_date",
+    "birth_year",
+    "gender",
+    "phone",
+    "household__governorate__code",
+)
+
+
+def candidate_rows(
     record_values: dict[str, Any], *, exclude: list[int] | None = None
-) -> QuerySet[Person]:
+) -> list[dict[str, Any]]:
     """People sharing at least one blocking key with the new record (active or pending)."""
     ids: set[int] = set()
     base = Person.objects.exclude(status=Person.Status.MERGED)
@@ -90,7 +105,34 @@ def candidate_people(
         values = _rule_values(record_values, columns)
         if values is not None:
             ids.update(base.filter(**values).values_list("pk", flat=True)[:PER_RULE_LIMIT])
-    return Person.objects.filter(pk__in=ids).select_related("household__governorate", "member")
+    if not ids:
+        return []
+    return list(Person.objects.filter(pk__in=ids).values(*CANDIDATE_FIELDS))
+
+
+def _stored_row(row: dict[str, Any], *, with_national_id: bool) -> FeatureRow:
+    """The feature row of a stored person; the ID is decrypted only when it can matter."""
+    parts = [*row["name_parts_normalized"], "", "", "", ""][:4]
+    encrypted = row["national_id_encrypted"] if with_national_id else ""
+    national_id = decrypt_pii(encrypted) if encrypted else ""
+    return feature_row(
+        PersonRecord(
+            record_id=str(row["pk"]),
+            first=parts[0],
+            father=parts[1],
+            grandfather=parts[2],
+            family=parts[3],
+            latin=row["name_is_latin"],
+            national_id=national_id,
+            national_id_digits=national_id,
+            national_id_checked=row["national_id_checked"],
+            birth_date=row["birth_date"],
+            birth_year=row["birth_year"],
+            gender=row["gender"],
+            governorate=row["household__governorate__code"],
+            phone=row["phone"],
+        )
+    )
 
 
 def record_values(record: PersonRecord) -> dict[str, Any]:
@@ -108,15 +150,25 @@ def record_values(record: PersonRecord) -> dict[str, Any]:
     }
 
 
-def score_candidates(
-    record: PersonRecord, people: Any, *, settings_row: CoalitionSettings | None = None
+def find_duplicates(
+    record: PersonRecord,
+    *,
+    exclude: list[int] | None = None,
+    settings_row: CoalitionSettings | None = None,
 ) -> list[Candidate]:
+    """Scored candidates for a person not yet stored (or being edited), best first.
+
+    Only candidates that are not clearly distinct are returned, as full `Person` objects.
+    """
+    rows = candidate_rows(record_values(record), exclude=exclude)
+    if not rows:
+        return []
     model = linkage_model()
     settings_row = settings_row or CoalitionSettings.current()
     new_row: FeatureRow = feature_row(record)
-    candidates = []
-    for person in people:
-        stored_row = feature_row(person_record(person))
+    scored = []
+    for row in rows:
+        stored_row = _stored_row(row, with_national_id=bool(record.national_id_digits))
         score = model.score(new_row, stored_row)
         conflict = hard_conflict(new_row, stored_row)
         decision = decide(
@@ -125,17 +177,15 @@ def score_candidates(
             match=settings_row.match_threshold,
             review=settings_row.review_threshold,
         )
-        candidates.append(
-            Candidate(person, score.probability, decision, conflict, score.contributions)
-        )
+        if decision != Decision.DISTINCT:
+            scored.append((row["pk"], score, conflict, decision))
+    people = Person.objects.select_related("member").in_bulk([pk for pk, *_ in scored])
+    candidates = [
+        Candidate(people[pk], score.probability, decision, conflict, score.contributions)
+        for pk, score, conflict, decision in scored
+    ]
     candidates.sort(key=lambda c: -c.probability)
     return candidates
-
-
-def find_duplicates(record: PersonRecord, *, exclude: list[int] | None = None) -> list[Candidate]:
-    """Scored candidates for a person not yet stored (or being edited), best first."""
-    people = candidate_people(record_values(record), exclude=exclude)
-    return [c for c in score_candidates(record, people) if c.decision != Decision.DISTINCT]
 
 
 def exact_national_id(index: str | None) -> Person | None:
@@ -144,6 +194,7 @@ def exact_national_id(index: str | None) -> Person | None:
     return (
         Person.objects.filter(national_id_index=index)
         .select_related("member", "household__governorate")
+        .defer("household__governorate__boundary")
         .first()
     )
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from marsad.core.audit import audit_record
 from marsad.core.crypto import encrypt_pii
 from marsad.core.errors import ApplicationError
+from marsad.core.models import CoalitionSettings
 from marsad.engines.linkage.decision import Decision
 from marsad.geo.models import District, Governorate
 from marsad.matching.selectors import (
@@ -67,7 +68,7 @@ def _invalid(problems: list[Problem]) -> ApplicationError:
 def validate_household(
     data: HouseholdInput,
 ) -> tuple[Governorate | None, District | None, list[Problem]]:
-    governorate = Governorate.objects.filter(code=data.governorate).first()
+    governorate = Governorate.objects.filter(code=data.governorate).defer("boundary").first()
     if governorate is None:
         return (
             None,
@@ -237,6 +238,7 @@ def _store(
         created_by=by,
     )
     result = RegistrationResult(household=household)
+    settings_row = CoalitionSettings.current()
     for index, clean in enumerate(cleaned):
         existing = exact_national_id(clean.national_id_index) if index in link_existing else None
         if existing is not None:
@@ -246,7 +248,7 @@ def _store(
             result.linked.append(existing)
             continue
         record = clean.linkage_record(record_id="new", governorate=governorate.code)
-        candidates = find_duplicates(record)
+        candidates = find_duplicates(record, settings_row=settings_row)
         blocking = [c for c in candidates if c.decision == Decision.MATCH]
         person = Person.objects.create(
             household=household,
