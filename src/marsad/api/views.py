@@ -42,6 +42,7 @@ from marsad.matching.selectors import (
     exact_national_id,
     find_duplicates,
     people_visible_in_full,
+    visible_in_full,
 )
 from marsad.registry.errors import RegistryError
 from marsad.registry.models import Person
@@ -123,11 +124,7 @@ def person_check(
     candidates = find_duplicates(
         clean.linkage_record(record_id="new", governorate=governorate.code)
     )
-    visible = set(
-        Person.objects.filter(
-            people_visible_in_full(user), pk__in=[c.person.pk for c in candidates]
-        ).values_list("pk", flat=True)
-    )
+    visible = visible_in_full(user, [c.person.pk for c in candidates])
     audit_record(
         actor=user,
         action="view",

@@ -235,3 +235,12 @@ def people_visible_in_full(user: Any) -> Q:
     if member_id is None:
         return Q(pk__in=[])
     return Q(member_id=member_id) | Q(service_links__member_id=member_id)
+
+
+def visible_in_full(user: Any, person_ids: list[int]) -> set[int]:
+    """Which of these people `user` may see in full (names, IDs); the rest are masked."""
+    return set(
+        Person.objects.filter(people_visible_in_full(user), pk__in=person_ids).values_list(
+            "pk", flat=True
+        )
+    )

@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from marsad.matching.models import DuplicateCase
-from marsad.matching.selectors import coordination_summary, people_visible_in_full
+from marsad.matching.selectors import coordination_summary, visible_in_full
 from marsad.registry.models import Person
 
 
@@ -49,11 +49,7 @@ class PersonView:
 
 
 def person_views(*, user: Any, case: DuplicateCase) -> tuple[PersonView, PersonView]:
-    visible = set(
-        Person.objects.filter(people_visible_in_full(user))
-        .filter(pk__in=[case.person_a_id, case.person_b_id])
-        .values_list("pk", flat=True)
-    )
+    visible = visible_in_full(user, [case.person_a_id, case.person_b_id])
     views = tuple(
         PersonView(person, person.pk in visible, coordination_summary(person).as_dict())
         for person in (case.person_a, case.person_b)

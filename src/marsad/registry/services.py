@@ -114,6 +114,18 @@ def already_registered_error(person: Person, *, index: int) -> ApplicationError:
     )
 
 
+def _registered_meanwhile(cleaned: list[CleanPerson]) -> Exception:
+    """The error for a unique-index violation: someone stored one of these IDs meanwhile.
+
+    Nothing of the failed transaction was saved; the caller raises what this returns.
+    """
+    for index, person in enumerate(cleaned):
+        existing = exact_national_id(person.national_id_index)
+        if existing is not None:
+            return already_registered_error(existing, index=index)
+    return RuntimeError("A uniqueness rule of the registry was broken by a concurrent change.")
+
+
 def household_register(
     *,
     member: Member,
@@ -205,14 +217,8 @@ def household_register(
                     "confirmed_warnings": [w.code for w in warnings],
                 },
             )
-    except IntegrityError:
-        # Another registration stored the same national ID a moment ago: nothing of this
-        # one was saved; report the person who now exists.
-        for index, person in enumerate(cleaned):
-            existing = exact_national_id(person.national_id_index)
-            if existing is not None:
-                raise already_registered_error(existing, index=index) from None
-        raise
+    except IntegrityError as error:
+        raise _registered_meanwhile(cleaned) from error
     return result
 
 
@@ -399,9 +405,6 @@ def person_update(
                 request=request,
                 changes={"before": before, "confirmed_warnings": [w.code for w in clean.warnings]},
             )
-    except IntegrityError:
-        existing = exact_national_id(clean.national_id_index)
-        if existing is not None:
-            raise already_registered_error(existing, index=0) from None
-        raise
+    except IntegrityError as error:
+        raise _registered_meanwhile([clean]) from error
     return person, candidates

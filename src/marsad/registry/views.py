@@ -23,6 +23,7 @@ from marsad.matching.selectors import (
     exact_national_id,
     find_duplicates,
     people_visible_in_full,
+    visible_in_full,
 )
 from marsad.members.models import Role
 from marsad.registry import selectors, wizard
@@ -196,11 +197,7 @@ def register_check(request: HttpRequest) -> HttpResponse:
             context["existing"] = coordination_summary(existing).as_dict()
     if "existing" not in context and record.first:
         candidates = find_duplicates(record)
-        visible = set(
-            Person.objects.filter(people_visible_in_full(request.user))
-            .filter(pk__in=[c.person.pk for c in candidates])
-            .values_list("pk", flat=True)
-        )
+        visible = visible_in_full(request.user, [c.person.pk for c in candidates])
         context["candidates"] = [
             {
                 "probability": c.probability,
