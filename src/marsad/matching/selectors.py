@@ -188,6 +188,17 @@ def find_duplicates(
     return candidates
 
 
+def registered_ids(indexes: list[str | None]) -> set[str]:
+    """Which of these blind indexes are already in the registry (one query)."""
+    wanted = [index for index in indexes if index]
+    if not wanted:
+        return set()
+    found = Person.objects.filter(national_id_index__in=wanted).values_list(
+        "national_id_index", flat=True
+    )
+    return {index for index in found if index}
+
+
 def exact_national_id(index: str | None) -> Person | None:
     if not index:
         return None

@@ -23,6 +23,7 @@ from marsad.matching.selectors import (
     coordination_summary,
     exact_national_id,
     find_duplicates,
+    registered_ids,
 )
 from marsad.matching.services import case_open
 from marsad.members.models import Member
@@ -185,10 +186,12 @@ def household_register(
             message=_("Please confirm the highlighted details before saving."),
             extra={"warnings": [w.as_dict() for w in warnings]},
         )
+    registered = registered_ids([p.national_id_index for p in cleaned])
     for index, person in enumerate(cleaned):
-        existing = exact_national_id(person.national_id_index)
-        if existing is not None and index not in link_existing:
-            raise already_registered_error(existing, index=index)
+        if person.national_id_index in registered and index not in link_existing:
+            existing = exact_national_id(person.national_id_index)
+            if existing is not None:
+                raise already_registered_error(existing, index=index)
     try:
         with transaction.atomic():
             result = _store(
@@ -245,6 +248,7 @@ def _store(
     )
     result = RegistrationResult(household=household)
     settings_row = CoalitionSettings.current()
+    new_people: list[tuple[Person, list[Candidate]]] = []
     for index, clean in enumerate(cleaned):
         existing = exact_national_id(clean.national_id_index) if index in link_existing else None
         if existing is not None:
@@ -255,25 +259,35 @@ def _store(
             continue
         record = clean.linkage_record(record_id="new", governorate=governorate.code)
         candidates = find_duplicates(record, settings_row=settings_row)
-        blocking = [c for c in candidates if c.decision == Decision.MATCH]
-        person = Person.objects.create(
+        blocking = any(c.decision == Decision.MATCH for c in candidates)
+        person = Person(
             household=household,
             member=member,
             created_by=by,
             status=Person.Status.PENDING_REVIEW if blocking else Person.Status.ACTIVE,
             **person_fields(clean),
         )
-        HouseholdMembership.objects.create(
+        new_people.append((person, candidates))
+    # Three inserts for the whole household rather than three per person.
+    created = Person.objects.bulk_create([person for person, _ in new_people])
+    HouseholdMembership.objects.bulk_create(
+        HouseholdMembership(
             person=person,
             household=household,
             relation=person.relation,
             started_on=today,
             created_by=by,
         )
-        ServiceLink.objects.create(member=member, person=person, since=today, created_by=by)
-        if person.relation == Person.Relation.HEAD:
-            household.head = person
-            household.save(update_fields=["head", "updated_at"])
+        for person in created
+    )
+    ServiceLink.objects.bulk_create(
+        ServiceLink(member=member, person=person, since=today, created_by=by) for person in created
+    )
+    head = next((p for p in created if p.relation == Person.Relation.HEAD), None)
+    if head is not None:
+        household.head = head
+        household.save(update_fields=["head", "updated_at"])
+    for person, candidates in new_people:
         for candidate in candidates:
             case_open(
                 first=person,
