@@ -6,6 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db.models import F
 
 from marsad.core.crypto import blind_index, decrypt_pii
 from marsad.engines.nid import parse_national_id
@@ -21,6 +22,14 @@ def test_demo_load_creates_marked_institutions_users_and_people():
     assert Member.objects.filter(is_demo=True).count() == Member.objects.count() == 6
     assert all("(demo)" in m.name_en and "(تجريبية)" in m.name_ar for m in Member.objects.all())
     assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
+    # Every household has its head, and everyone a current membership and a service link.
+    assert not Household.objects.filter(head__isnull=True).exists()
+    assert all(
+        h.head.relation == "head" and h.head.household_id == h.pk
+        for h in Household.objects.select_related("head")
+    )
+    assert Person.objects.filter(memberships__ended_on__isnull=True).count() == 400
+    assert Person.objects.filter(service_links__member_id=F("member_id")).count() == 400
     # Every household belongs to a member active in its governorate.
     for household in Household.objects.select_related("member", "governorate"):
         assert household.member.governorates.filter(pk=household.governorate_id).exists()

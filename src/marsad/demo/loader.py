@@ -14,6 +14,7 @@ from itertools import islice
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 
 from marsad.core.audit import audit_record
 from marsad.demo.districts import DEMO_DISTRICTS
@@ -307,10 +308,10 @@ def _link_households(
     households: list[Household], persons: list[Person], today: datetime.date
 ) -> None:
     """Heads, current memberships and the registering member's service links, in bulk."""
-    heads = {p.household_id: p for p in persons if p.relation == Person.Relation.HEAD}
-    for household in households:
-        household.head = heads.get(household.pk)
-    Household.objects.bulk_update(households, ["head"], batch_size=2000)
+    heads = Person.objects.filter(household=OuterRef("pk"), relation=Person.Relation.HEAD).values(
+        "pk"
+    )[:1]
+    Household.objects.filter(pk__in=[h.pk for h in households]).update(head=Subquery(heads))
     HouseholdMembership.objects.bulk_create(
         (
             HouseholdMembership(
