@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from django.db import connection
 from django.db.models import Q
 
 from marsad.core.crypto import decrypt_pii
@@ -97,14 +98,24 @@ def candidate_rows(
     record_values: dict[str, Any], *, exclude: list[int] | None = None
 ) -> list[dict[str, Any]]:
     """People sharing at least one blocking key with the new record (active or pending)."""
-    ids: set[int] = set()
     base = Person.objects.exclude(status=Person.Status.MERGED)
     if exclude:
         base = base.exclude(pk__in=exclude)
+    parts: list[str] = []
+    params: list[Any] = []
     for columns in CANDIDATE_RULES:
         values = _rule_values(record_values, columns)
         if values is not None:
-            ids.update(base.filter(**values).values_list("pk", flat=True)[:PER_RULE_LIMIT])
+            rule = base.filter(**values).values_list("pk", flat=True)[:PER_RULE_LIMIT]
+            sql, rule_params = rule.query.sql_with_params()
+            # Each rule keeps its own index and limit; one round trip unites them.
+            parts.append(f"SELECT * FROM ({sql}) AS rule_{len(parts)}")  # noqa: S608
+            params.extend(rule_params)
+    if not parts:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ".join(parts), params)
+        ids = [row[0] for row in cursor.fetchall()]
     if not ids:
         return []
     return list(Person.objects.filter(pk__in=ids).values(*CANDIDATE_FIELDS))
