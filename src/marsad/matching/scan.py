@@ -25,10 +25,10 @@ from marsad.core.errors import ApplicationError
 from marsad.core.models import CoalitionSettings
 from marsad.engines.linkage.clustering import Edge
 from marsad.engines.linkage.decision import Decision, decide, hard_conflict
-from marsad.engines.linkage.features import FeatureRow, feature_row
+from marsad.engines.linkage.features import FeatureRow
 from marsad.matching.errors import MatchingError
 from marsad.matching.models import RegistryScan
-from marsad.matching.selectors import linkage_model, person_record
+from marsad.matching.selectors import CANDIDATE_FIELDS, linkage_model, stored_row
 from marsad.matching.services import case_open
 from marsad.registry.models import Person
 
@@ -54,20 +54,16 @@ def scan_latest(*, limit: int = 10) -> list[RegistryScan]:
 
 def _people_rows(progress: Callable[[int], None]) -> Iterator[FeatureRow]:
     """Feature rows of every person not merged away, read in primary-key batches."""
-    people = (
-        Person.objects.exclude(status=Person.Status.MERGED)
-        .select_related("household__governorate")
-        .order_by("pk")
-    )
+    people = Person.objects.exclude(status=Person.Status.MERGED).order_by("pk")
     last_pk, done = 0, 0
     while True:
-        batch = list(people.filter(pk__gt=last_pk)[:BATCH_SIZE])
+        batch = list(people.filter(pk__gt=last_pk).values(*CANDIDATE_FIELDS)[:BATCH_SIZE])
         if not batch:
             return
-        for person in batch:
-            yield feature_row(person_record(person))
+        for row in batch:
+            yield stored_row(row)
         done += len(batch)
-        last_pk = batch[-1].pk
+        last_pk = batch[-1]["pk"]
         progress(done)
 
 

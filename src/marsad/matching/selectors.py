@@ -50,28 +50,6 @@ class Candidate:
     evidence: tuple[tuple[str, str, float], ...]
 
 
-def person_record(person: Person) -> PersonRecord:
-    """The linkage engine's view of a stored person (decrypting the ID in memory only)."""
-    parts = [*person.name_parts_normalized, "", "", "", ""][:4]
-    national_id = decrypt_pii(person.national_id_encrypted) if person.national_id_encrypted else ""
-    return PersonRecord(
-        record_id=str(person.pk),
-        first=parts[0],
-        father=parts[1],
-        grandfather=parts[2],
-        family=parts[3],
-        latin=person.name_is_latin,
-        national_id=national_id,
-        national_id_digits=national_id,
-        national_id_checked=person.national_id_checked,
-        birth_date=person.birth_date,
-        birth_year=person.birth_year,
-        gender=person.gender,
-        governorate=person.household.governorate.code,
-        phone=person.phone,
-    )
-
-
 def _rule_values(record_values: dict[str, Any], columns: tuple[str, ...]) -> dict[str, Any] | None:
     values = {column: record_values.get(column) for column in columns}
     if any(value in (None, "") for value in values.values()):
@@ -121,8 +99,12 @@ def candidate_rows(
     return list(Person.objects.filter(pk__in=ids).values(*CANDIDATE_FIELDS))
 
 
-def _stored_row(row: dict[str, Any], *, with_national_id: bool) -> FeatureRow:
-    """The feature row of a stored person; the ID is decrypted only when it can matter."""
+def stored_row(row: dict[str, Any], *, with_national_id: bool = True) -> FeatureRow:
+    """The feature row of a stored person read with `.values(*CANDIDATE_FIELDS)`.
+
+    The national ID is decrypted in memory only, and only when `with_national_id` (a new
+    record without an ID cannot be compared on it).
+    """
     parts = [*row["name_parts_normalized"], "", "", "", ""][:4]
     encrypted = row["national_id_encrypted"] if with_national_id else ""
     national_id = decrypt_pii(encrypted) if encrypted else ""
@@ -179,9 +161,9 @@ def find_duplicates(
     new_row: FeatureRow = feature_row(record)
     scored = []
     for row in rows:
-        stored_row = _stored_row(row, with_national_id=bool(record.national_id_digits))
-        score = model.score(new_row, stored_row)
-        conflict = hard_conflict(new_row, stored_row)
+        stored = stored_row(row, with_national_id=bool(record.national_id_digits))
+        score = model.score(new_row, stored)
+        conflict = hard_conflict(new_row, stored)
         decision = decide(
             score.probability,
             conflict,
