@@ -6,7 +6,6 @@ Each problem is reported with the feature's position and code.
 """
 
 import json
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +16,7 @@ from shapely.geometry import shape
 from shapely.validation import explain_validity
 
 from marsad.core.errors import ApplicationError
-from marsad.engines.arabic import normalize_name
+from marsad.engines.linkage.records import GovernorateIndex
 from marsad.geo.errors import GeoError
 
 LEVELS = ("governorate", "district")
@@ -68,34 +67,6 @@ class BoundaryProblem:
         }
 
 
-class GovernorateResolver:
-    """Finds our 2-digit governorate code from what files call a governorate.
-
-    Accepts the national-ID code ("01"), P-codes ("EG01"), ISO 3166-2 ("EG-C") and Arabic or
-    English names in any common spelling.
-    """
-
-    def __init__(self, governorates: Iterable[Mapping[str, object]]) -> None:
-        self._by_key: dict[str, str] = {}
-        for row in governorates:
-            code = str(row["code"])
-            for key in (code, row["iso_code"], row["name_ar"], row["name_en"]):
-                self._by_key[self._key(str(key))] = code
-
-    @staticmethod
-    def _key(value: str) -> str:
-        return normalize_name(value).replace(" ", "").replace("-", "")
-
-    def resolve(self, value: object) -> str | None:
-        text = str(value or "").strip()
-        if not text:
-            return None
-        pcode = re.fullmatch(r"(?i)EG(\d{2})(\d*)", text)
-        if pcode:
-            text = pcode.group(1)
-        return self._by_key.get(self._key(text))
-
-
 def load_feature_collection(path: Path) -> list[dict[str, Any]]:
     try:
         document = json.loads(Path(path).read_text(encoding="utf-8-sig"))
@@ -128,7 +99,7 @@ def check_features(
     features: list[dict[str, Any]],
     *,
     level: str,
-    resolver: GovernorateResolver,
+    resolver: GovernorateIndex,
     code_field: str | None = None,
     parent_field: str | None = None,
 ) -> tuple[list[BoundaryFeature], list[BoundaryProblem]]:

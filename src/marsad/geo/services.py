@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 
 from marsad.core.audit import audit_record
 from marsad.core.errors import ApplicationError
+from marsad.engines.linkage.records import GovernorateIndex
 from marsad.geo import boundaries
 from marsad.geo.errors import GeoError
 from marsad.geo.models import District, Governorate, Region
@@ -84,8 +85,8 @@ def boundaries_import(
     `extra["problems"]` when any feature is bad; nothing is written then.
     """
     features = boundaries.load_feature_collection(path)
-    resolver = boundaries.GovernorateResolver(
-        Governorate.objects.values("code", "iso_code", "name_ar", "name_en")
+    resolver = GovernorateIndex(
+        Governorate.objects.values_list("code", "iso_code", "name_ar", "name_en")
     )
     good, problems = boundaries.check_features(
         features,

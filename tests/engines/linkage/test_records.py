@@ -2,7 +2,12 @@ import datetime
 
 import pytest
 
-from marsad.engines.linkage.records import clean_record, parse_birth_date, parse_gender
+from marsad.engines.linkage.records import (
+    GovernorateIndex,
+    clean_record,
+    parse_birth_date,
+    parse_gender,
+)
 from tests.engines.linkage.conftest import GOVERNORATES, TODAY
 
 
@@ -136,3 +141,15 @@ def test_an_id_failing_its_check_digit_does_not_supply_birth_date_or_gender():
     assert record.national_id == "28208151304598"
     assert not record.national_id_checked
     assert (record.birth_date, record.gender) == (None, "")
+
+
+def test_governorate_index_takes_iso_codes_and_p_codes_as_aliases():
+    index = GovernorateIndex([("24", "EG-MN", "المنيا", "Minya")])
+    assert [index.resolve(v) for v in ("EG-MN", "eg-mn", "EG24", "EG2401", "٢٤", "EG99")] == [
+        "24",
+        "24",
+        "24",
+        "24",
+        "24",
+        None,
+    ]

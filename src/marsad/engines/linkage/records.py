@@ -30,16 +30,20 @@ _GENDERS = {
 
 
 class GovernorateIndex:
-    """Finds the 2-digit national-ID governorate code from a code or an Arabic/English name.
+    """Finds the 2-digit national-ID governorate code from what files call a governorate.
 
-    Built by the caller from the project's reference table so that this module stays free of
-    any database or framework.
+    Each row is the code followed by its other names (Arabic and English names, the ISO
+    3166-2 code...), matched in any common spelling; P-codes such as "EG24" or "EG2401"
+    resolve by their first two digits. Built by the caller from the project's reference
+    table so that this module stays free of any database or framework.
     """
 
-    def __init__(self, rows: Iterable[tuple[str, str, str]]) -> None:
+    _PCODE = re.compile(r"(?i)EG(\d{2})\d*")
+
+    def __init__(self, rows: Iterable[tuple[str, ...]]) -> None:
         self._by_key: dict[str, str] = {}
-        for code, name_ar, name_en in rows:
-            for key in (code, name_ar, name_en):
+        for code, *names in rows:
+            for key in (code, *names):
                 self._by_key[self._key(key)] = code
 
     @staticmethod
@@ -48,6 +52,9 @@ class GovernorateIndex:
 
     def resolve(self, value: str) -> str | None:
         text = to_western_digits(value.strip())
+        pcode = self._PCODE.fullmatch(text)
+        if pcode:
+            text = pcode.group(1)
         if text.isdigit() and len(text) == 1:
             text = "0" + text
         return self._by_key.get(self._key(text)) if text else None
