@@ -3,6 +3,7 @@
     .venv/bin/python -m benchmarks.registry_dup_check --people 1000000 \\
         --database-url postgres://postgres@127.0.0.1:5432/marsad_bench_reg \\
         [--checks 2000] [--registrations 500] [--seed 7] [--keep] [--profile FILE]
+        [--batch-households 20000] [--batch-size 1000] [--profile-batch FILE]
 
 1. Creates the database if it does not exist (PostgreSQL: through the ``postgres`` database;
    SQLite: the file) and migrates it.
@@ -20,10 +21,16 @@
    with the coordination summary shown to the case worker).
 5. Registers ``--registrations`` new households of 2-6 people with ``household_register``
    (``confirm_warnings=True``), one after the other.
-6. Drops the database unless ``--keep``.
+6. Imports ``--batch-households`` further new households (every size) with
+   ``households_register_batch`` in batches of ``--batch-size``, alternating the two
+   members, as a member's spreadsheet would arrive. To exercise the duplicate paths, 5% of
+   the households also list a stored person with their exact national ID and 10% a
+   spelling variant of a stored person without an ID (relation "other"). ``0`` skips it.
+7. Drops the database unless ``--keep``.
 
-Progress goes to stderr. The last two lines are ``households_per_s=…`` and
-``p50_ms=… p95_ms=… p99_ms=…`` (the duplicate check over all kinds of input).
+Progress goes to stderr. The last three lines are ``batch_households_per_s=…``,
+``households_per_s=…`` and ``p50_ms=… p95_ms=… p99_ms=…`` (the duplicate check over all
+kinds of input).
 """
 
 from __future__ import annotations
@@ -596,6 +603,105 @@ def registrations_run(
     return result
 
 
+BATCH_SHARE_EXACT = 0.05
+BATCH_SHARE_VARIANT = 0.10
+BATCH_KEY_PREFIX = "bench-batch:"
+
+
+@dataclass
+class BatchRun:
+    households: int = 0
+    people: int = 0
+    created: int = 0
+    linked: int = 0
+    pending: int = 0
+    to_review: int = 0
+    rejected: int = 0
+    existing: int = 0
+    seconds: float = 0.0
+    batch_seconds: list[float] = field(default_factory=list)
+
+
+def batch_rows(
+    info: LoadInfo,
+    fresh: Iterator[SyntheticHousehold],
+    world: World,
+    count: int,
+    rng: random.Random,
+) -> list[Any]:
+    """`count` import rows of households nobody imported yet, some listing stored people."""
+    from dataclasses import replace
+
+    from marsad.registry.batch import HouseholdRow
+    from marsad.registry.models import Household
+    from marsad.registry.services import HouseholdInput
+
+    exact = iter(stored_sample(info, round(count * BATCH_SHARE_EXACT), rng, with_id=True))
+    variants = iter(stored_sample(info, round(count * BATCH_SHARE_VARIANT), rng, with_id=False))
+    rows: list[HouseholdRow] = []
+    while len(rows) < count:
+        chunk = list(islice(fresh, min(2000, count - len(rows))))
+        keys = {BATCH_KEY_PREFIX + h.key for h in chunk}
+        taken = set(
+            Household.objects.filter(source_key__in=keys).values_list("source_key", flat=True)
+        )
+        for synthetic in chunk:
+            key = BATCH_KEY_PREFIX + synthetic.key
+            if key in taken:
+                continue
+            people = [synthetic_input(p) for p in synthetic.members]
+            draw = rng.random()
+            if draw < BATCH_SHARE_EXACT and (stored := next(exact, None)):
+                people.append(replace(exact_id_input(stored), relation="other"))
+            elif draw < BATCH_SHARE_EXACT + BATCH_SHARE_VARIANT and (
+                stored := next(variants, None)
+            ):
+                people.append(replace(spelling_variant(stored, rng), relation="other"))
+            districts = world.districts[synthetic.governorate_code]
+            rows.append(
+                HouseholdRow(
+                    key=key,
+                    line=2 + len(rows),
+                    household=HouseholdInput(
+                        governorate=synthetic.governorate_code,
+                        district=districts[synthetic.district_index % len(districts)].code,
+                        address=synthetic.address,
+                    ),
+                    people=people,
+                )
+            )
+    return rows
+
+
+def batch_run(world: World, rows: list[Any], size: int, report: Callable[[int], None]) -> BatchRun:
+    from marsad.registry.batch import households_register_batch
+
+    result = BatchRun()
+    started = time.perf_counter()
+    for number, start in enumerate(range(0, len(rows), size)):
+        chunk = rows[start : start + size]
+        one = time.perf_counter()
+        outcomes = households_register_batch(
+            member=world.members[number % len(world.members)],
+            by=world.workers[number % len(world.workers)],
+            rows=chunk,
+            source="benchmark",
+        )
+        result.batch_seconds.append(time.perf_counter() - one)
+        for outcome in outcomes:
+            result.created += outcome.status == "created"
+            result.rejected += outcome.status == "rejected"
+            result.existing += outcome.status == "existing"
+            result.people += len(outcome.created) + len(outcome.linked)
+            result.linked += len(outcome.linked)
+            result.pending += len(outcome.pending)
+            result.to_review += len(outcome.to_review)
+        result.households += len(chunk)
+        report(result.households)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
 def registration_households(
     fresh: Iterator[SyntheticHousehold], count: int, already: int
 ) -> list[SyntheticHousehold]:
@@ -616,6 +722,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--profile", type=Path, help="write cProfile stats of steps 4-5 here")
+    parser.add_argument("--batch-households", type=int, default=20_000)
+    parser.add_argument("--batch-size", type=int, default=1000)
+    parser.add_argument("--profile-batch", type=Path, help="write cProfile stats of step 6 here")
     args = parser.parse_args(argv)
 
     target = Target.parse(args.database_url)
@@ -667,6 +776,7 @@ def run(args: argparse.Namespace) -> None:
     warm_up, checks = every_check[:WARM_UP_CHECKS], every_check[WARM_UP_CHECKS:]
     already = Household.objects.filter(source_key="").count()
     to_register = registration_households(fresh, args.registrations, already)
+    to_import = batch_rows(info, fresh, world, args.batch_households, rng)
 
     profiler = cProfile.Profile() if args.profile else None
     for check in warm_up:  # the model file, the settings row, warm caches (not timed)
@@ -685,6 +795,15 @@ def run(args: argparse.Namespace) -> None:
     if profiler:
         profiler.disable()
         profiler.dump_stats(args.profile)
+    batch_profiler = cProfile.Profile() if args.profile_batch else None
+    if batch_profiler:
+        batch_profiler.enable()
+    batch = batch_run(
+        world, to_import, args.batch_size, progress_bar("batch import", len(to_import))
+    )
+    if batch_profiler:
+        batch_profiler.disable()
+        batch_profiler.dump_stats(args.profile_batch)
 
     # --- Summary ---
     every = [o.seconds * 1000 for kind in KINDS for o in outcomes[kind]]
@@ -726,8 +845,21 @@ def run(args: argparse.Namespace) -> None:
         f"ms, p95 {percentile(lat, 95):.1f} ms; {reg.pending} probable duplicates held for "
         f"review, {reg.to_review} possible ones"
     )
+    per_batch = batch.batch_seconds or [0.0]
+    print(
+        f"  batch import: {batch.households:,} households ({batch.people:,} people) in "
+        f"{batch.seconds:.1f} s, batches of {args.batch_size:,} "
+        f"(p50 {percentile(per_batch, 50):.2f} s, max {max(per_batch):.2f} s); "
+        f"{batch.created:,} created, {batch.existing} existing, "
+        f"{batch.rejected} rejected; {batch.linked:,} people linked by national ID, "
+        f"{batch.pending:,} probable duplicates held for review, {batch.to_review:,} possible ones"
+    )
     if args.profile:
         print(f"  profile of steps 4-5: {args.profile}")
+    if args.profile_batch:
+        print(f"  profile of step 6: {args.profile_batch}")
+    batch_rate = batch.households / batch.seconds if batch.seconds else 0.0
+    print(f"batch_households_per_s={batch_rate:.1f}")
     rate = reg.households / reg.seconds if reg.seconds else 0.0
     print(f"households_per_s={rate:.1f}")
     print(

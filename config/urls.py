@@ -11,6 +11,8 @@ urlpatterns = [
     path("audit/", include("marsad.core.urls")),
     path("review/", include("marsad.matching.urls")),
     path("registry-scan/", include("marsad.matching.scan_urls")),
+    path("aid/", include("marsad.assistance.urls")),
+    path("imports/", include("marsad.imports.urls")),
     path("api/", include("marsad.api.urls")),
     path("", include("marsad.dashboard.urls")),
 ]

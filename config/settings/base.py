@@ -52,6 +52,9 @@ INSTALLED_APPS = [
     "marsad.members",
     "marsad.registry",
     "marsad.matching",
+    "marsad.programs",
+    "marsad.assistance",
+    "marsad.imports",
     "marsad.dashboard",
     "marsad.api",
 ]

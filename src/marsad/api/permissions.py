@@ -40,3 +40,32 @@ class CanRegisterHouseholds(BasePermission):
             and getattr(user, "role", "") in REGISTERING_ROLES
             and getattr(user, "member_id", None) is not None
         )
+
+
+class CanRecordAid(BasePermission):
+    """Recording and reversing deliveries: a member's admins and case workers."""
+
+    message = _("Only a member institution's administrators and case workers record aid.")
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        user = request.user
+        return bool(
+            user.is_authenticated
+            and getattr(user, "role", "") in REGISTERING_ROLES
+            and getattr(user, "member_id", None) is not None
+        )
+
+
+#: Roles that see reach figures (the board and the secretariat coalition-wide).
+REACH_ROLES = roles_for("aid:reach")
+
+
+class CanSeeReach(BasePermission):
+    message = _("Your role does not give access to the reach report.")
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        user = request.user
+        return bool(
+            user.is_authenticated
+            and (user.is_superuser or getattr(user, "role", "") in REACH_ROLES)
+        )

@@ -300,3 +300,195 @@ class PersonDetailSerializer(serializers.ModelSerializer):
             "monthly_income",
         ]
         read_only_fields = fields
+
+
+# The aid ledger
+
+
+class AidEntryInputSerializer(serializers.Serializer):
+    """One delivery; checked further by `marsad.assistance.validation` (the web form's rules)."""
+
+    category = serializers.CharField(max_length=60, help_text='Aid category code, e.g. "food-box".')
+    quantity = LocalisedDecimalField(max_digits=12, decimal_places=2)
+    value = LocalisedDecimalField(
+        max_digits=14,
+        decimal_places=2,
+        allow_null=True,
+        default=None,
+        help_text="In EGP. Null: quantity × the category's value per unit (if it has one).",
+    )
+    delivered_on = LocalisedDateField(help_text="YYYY-MM-DD, not in the future.")
+    period_start = LocalisedDateField(
+        allow_null=True,
+        default=None,
+        help_text="Start of the period the aid is for; default delivered_on.",
+    )
+    period_end = LocalisedDateField(
+        allow_null=True, default=None, help_text="Default period_start."
+    )
+    household_id = serializers.IntegerField(
+        allow_null=True, default=None, help_text="The household (or give person_id)."
+    )
+    person_id = serializers.IntegerField(
+        allow_null=True,
+        default=None,
+        help_text="A person your member serves; their household is used.",
+    )
+    program = serializers.CharField(
+        max_length=60, allow_blank=True, default="", help_text="Program code."
+    )
+    governorate = WesternDigitsCharField(
+        max_length=10,
+        allow_blank=True,
+        default="",
+        help_text="Default: the household's governorate.",
+    )
+    district = serializers.CharField(max_length=20, allow_blank=True, default="")
+    village = serializers.CharField(max_length=120, allow_blank=True, default="")
+    delivered_by_name = serializers.CharField(max_length=150, allow_blank=True, default="")
+    note = serializers.CharField(max_length=300, allow_blank=True, default="")
+    source_key = serializers.CharField(
+        max_length=64,
+        allow_blank=True,
+        default="",
+        help_text="Your reference for this delivery; unique within your member.",
+    )
+    confirm = serializers.BooleanField(
+        default=False, help_text="Send true after a person has checked the warnings of a 428."
+    )
+    override_reason = serializers.CharField(
+        max_length=300,
+        allow_blank=True,
+        default="",
+        help_text="Overrides a blocking rule (409); member admins and the secretariat only.",
+    )
+
+    def entry_input(self) -> Any:
+        from marsad.assistance.validation import AidEntryInput
+
+        values = self.validated_data
+        return AidEntryInput(
+            **{
+                f.name: values[f.name]
+                for f in dataclasses.fields(AidEntryInput)
+                if f.name in values
+            }
+        )
+
+
+class AidReverseSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=300, help_text="Why the delivery is reversed.")
+
+
+class AidEntryListQuerySerializer(serializers.Serializer):
+    household = serializers.IntegerField(required=False, help_text="Only this household.")
+    person = serializers.IntegerField(required=False, help_text="Only this person.")
+    category = serializers.CharField(
+        required=False, help_text="A category code; includes its sub-categories."
+    )
+    date_from = LocalisedDateField(required=False)
+    date_to = LocalisedDateField(required=False)
+    limit = serializers.IntegerField(required=False, min_value=1, max_value=1000, default=100)
+    offset = serializers.IntegerField(required=False, min_value=0, default=0)
+
+
+class AidOtherDeliverySerializer(serializers.Serializer):
+    """Another delivery a rule counted: who, what, when; never who received it."""
+
+    member = serializers.CharField()
+    category = serializers.CharField()
+    delivered_on = serializers.DateField()
+
+
+class AidFindingSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=["flag", "warn", "block"])
+    rule = serializers.CharField()
+    others = AidOtherDeliverySerializer(many=True)
+
+
+class AidErrorSerializer(ErrorSerializer):
+    findings = AidFindingSerializer(
+        many=True, required=False, help_text="The duplicate-aid rules' findings (409, 428, 403)."
+    )
+
+
+class AidConflictBriefSerializer(serializers.Serializer):
+    rule = serializers.CharField()
+    action = serializers.CharField()
+    resolution = serializers.CharField()
+    other = AidOtherDeliverySerializer()
+
+
+class AidEntrySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=["delivery", "reversal"])
+    reverses_id = serializers.IntegerField(allow_null=True)
+    is_reversed = serializers.BooleanField()
+    member = serializers.CharField()
+    category = serializers.CharField(help_text="Category code.")
+    household_id = serializers.IntegerField()
+    person_id = serializers.IntegerField(allow_null=True)
+    quantity = serializers.DecimalField(max_digits=12, decimal_places=2)
+    value = serializers.DecimalField(max_digits=14, decimal_places=2)
+    delivered_on = serializers.DateField()
+    period_start = serializers.DateField()
+    period_end = serializers.DateField()
+    program = serializers.CharField(allow_null=True, help_text="Program code.")
+    governorate = serializers.CharField(help_text="National-ID governorate code.")
+    district = serializers.CharField(allow_null=True)
+    village = serializers.CharField()
+    delivered_by_name = serializers.CharField()
+    note = serializers.CharField()
+    source_key = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    conflicts = AidConflictBriefSerializer(
+        many=True, required=False, help_text="Rules that caught this delivery (on recording)."
+    )
+
+
+class AidEntryPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    results = AidEntrySerializer(many=True)
+
+
+class ReachQuerySerializer(serializers.Serializer):
+    by = serializers.ChoiceField(
+        choices=["member", "governorate", "category", "subcategory", "month", "quarter", "year"],
+        default="governorate",
+        help_text="Group by member, governorate, top-level category, sub-category or period.",
+    )
+    date_from = LocalisedDateField(required=False, allow_null=True, default=None)
+    date_to = LocalisedDateField(required=False, allow_null=True, default=None)
+    governorate = WesternDigitsCharField(required=False, default="", allow_blank=True)
+    category = serializers.CharField(
+        required=False, default="", allow_blank=True, help_text="Includes its sub-categories."
+    )
+    member = serializers.IntegerField(
+        required=False, allow_null=True, default=None, help_text="Member id (coalition-wide users)."
+    )
+
+
+class ReachRowSerializer(serializers.Serializer):
+    key = serializers.IntegerField(
+        allow_null=True, help_text="Member, governorate or category id; YYYYMM, YYYYQ or YYYY."
+    )
+    label = serializers.CharField()
+    people = serializers.IntegerField(help_text="Distinct people reached, through the registry.")
+    households = serializers.IntegerField(help_text="Distinct households reached.")
+    people_reported = serializers.IntegerField(help_text="Sum of each member's distinct count.")
+    households_reported = serializers.IntegerField()
+    people_overlap = serializers.IntegerField(help_text="people_reported − people.")
+    households_overlap = serializers.IntegerField()
+    quantity = serializers.DecimalField(max_digits=16, decimal_places=2)
+    value = serializers.DecimalField(
+        max_digits=18, decimal_places=2, help_text="EGP, net of reversals."
+    )
+
+
+class ReachReportSerializer(serializers.Serializer):
+    by = serializers.CharField()
+    scoped_to_member = serializers.IntegerField(
+        allow_null=True, help_text="Your member's id when the report covers only its deliveries."
+    )
+    rows = ReachRowSerializer(many=True)
+    total = ReachRowSerializer(help_text="Each person and household counted once over all rows.")

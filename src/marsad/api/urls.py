@@ -11,7 +11,8 @@ app_name = "api"
 SCHEMA_SETTINGS = {
     "TITLE": "Marsad API",
     "DESCRIPTION": (
-        "Registration and coordination API of Marsad for member institutions' systems. "
+        "Registration, coordination and aid-ledger API of Marsad for member institutions' "
+        "systems. "
         "Authenticate with `Authorization: Token <key>`; see docs/api.md for the error codes."
     ),
     "VERSION": "1.0.0",
@@ -22,5 +23,8 @@ urlpatterns = [
     path("people/check/", views.PersonCheckView.as_view(), name="person_check"),
     path("people/search/", views.PersonSearchView.as_view(), name="person_search"),
     path("people/<int:pk>/", views.PersonDetailView.as_view(), name="person_detail"),
+    path("aid-entries/", views.AidEntryListCreateView.as_view(), name="aid_entries"),
+    path("aid-entries/<int:pk>/reverse/", views.AidEntryReverseView.as_view(), name="aid_reverse"),
+    path("reach/", views.ReachView.as_view(), name="reach"),
     path("schema/", SpectacularAPIView.as_view(custom_settings=SCHEMA_SETTINGS), name="schema"),
 ]

@@ -8,6 +8,7 @@ full (`people_visible_in_full`), and everyone else's records are "not found".
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from django.http import Http404
@@ -19,9 +20,21 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from marsad.api.errors import invalid_input_error
-from marsad.api.permissions import CanRegisterHouseholds, CanUseRegistry
+from marsad.api.errors import application_error_body, invalid_input_error
+from marsad.api.permissions import (
+    CanRecordAid,
+    CanRegisterHouseholds,
+    CanSeeReach,
+    CanUseRegistry,
+)
 from marsad.api.serializers import (
+    AidEntryInputSerializer,
+    AidEntryListQuerySerializer,
+    AidEntryPageSerializer,
+    AidEntrySerializer,
+    AidErrorSerializer,
+    AidFindingSerializer,
+    AidReverseSerializer,
     ErrorSerializer,
     HouseholdRegisteredSerializer,
     HouseholdRegistrationSerializer,
@@ -31,7 +44,13 @@ from marsad.api.serializers import (
     PersonInputSerializer,
     PersonSearchQuerySerializer,
     PersonSearchResultSerializer,
+    ReachQuerySerializer,
+    ReachReportSerializer,
 )
+from marsad.assistance import selectors as aid_selectors
+from marsad.assistance.errors import AidError
+from marsad.assistance.models import AidEntry
+from marsad.assistance.services import aid_entry_record, aid_entry_reverse
 from marsad.core.audit import audit_record
 from marsad.core.crypto import blind_index
 from marsad.core.errors import ApplicationError
@@ -371,3 +390,261 @@ class PersonSearchView(APIView):
             user=request.user, national_id=query.validated_data["national_id"], request=request
         )
         return Response(PersonSearchResultSerializer(result).data)
+
+
+# The aid ledger
+
+AID_STATUS_BY_CODE: dict[str, int] = {
+    AidError.BLOCKED: status.HTTP_409_CONFLICT,
+    AidError.CONFIRMATION_REQUIRED: status.HTTP_428_PRECONDITION_REQUIRED,
+    AidError.OVERRIDE_NOT_ALLOWED: status.HTTP_403_FORBIDDEN,
+    AidError.ALREADY_REVERSED: status.HTTP_409_CONFLICT,
+    AidError.NOT_REVERSIBLE: status.HTTP_409_CONFLICT,
+}
+
+
+def aid_error_response(error: ApplicationError) -> Response:
+    """The common error body, plus the rules' findings without the other deliveries' ids."""
+    body = application_error_body(error)
+    findings = error.extra.get("findings")
+    if isinstance(findings, list):
+        body["findings"] = AidFindingSerializer(findings, many=True).data
+    return Response(body, status=AID_STATUS_BY_CODE.get(error.code, status.HTTP_400_BAD_REQUEST))
+
+
+def aid_entry_dict(entry: AidEntry, *, with_conflicts: bool = False) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "id": entry.pk,
+        "kind": entry.kind,
+        "reverses_id": entry.reverses_id,
+        "is_reversed": bool(getattr(entry, "is_reversed", False)),
+        "member": str(entry.member),
+        "category": entry.category.code,
+        "household_id": entry.household_id,
+        "person_id": entry.person_id,
+        "quantity": entry.quantity,
+        "value": entry.value,
+        "delivered_on": entry.delivered_on,
+        "period_start": entry.period_start,
+        "period_end": entry.period_end,
+        "program": entry.program.code if entry.program else None,
+        "governorate": entry.governorate.code,
+        "district": entry.district.code if entry.district else None,
+        "village": entry.village,
+        "delivered_by_name": entry.delivered_by_name,
+        "note": entry.note,
+        "source_key": entry.source_key,
+        "created_at": entry.created_at,
+    }
+    if with_conflicts:
+        body["conflicts"] = [
+            {
+                "rule": str(conflict.rule),
+                "action": conflict.action,
+                "resolution": conflict.resolution,
+                "other": {
+                    "member": str(conflict.other.member),
+                    "category": conflict.other.category.name,
+                    "delivered_on": conflict.other.delivered_on,
+                },
+            }
+            for conflict in entry.conflicts.select_related(
+                "rule__category", "other__member", "other__category"
+            )
+        ]
+    return body
+
+
+AID_ERRORS = {
+    400: ERROR_400,
+    401: ERROR_401,
+    403: OpenApiResponse(
+        AidErrorSerializer,
+        description="The role may not record aid (core.permission_denied), or may not "
+        "override a block (aid.override_not_allowed, with `findings`).",
+    ),
+}
+
+
+class AidEntryListCreateView(APIView):
+    """GET: your member's ledger entries; POST: record a delivery under the rules."""
+
+    def get_permissions(self) -> list[Any]:
+        if self.request.method == "POST":
+            return [IsAuthenticated(), CanRecordAid()]
+        return [IsAuthenticated(), CanUseRegistry()]
+
+    @extend_schema(
+        operation_id="aid_entry_list",
+        summary="Your member's aid ledger entries",
+        description=(
+            "Deliveries and reversals your member recorded (every member's for the secretariat), "
+            "newest first. `is_reversed` marks deliveries a reversal cancelled."
+        ),
+        tags=["aid"],
+        parameters=[AidEntryListQuerySerializer],
+        responses={200: AidEntryPageSerializer, 400: ERROR_400, 401: ERROR_401, 403: ERROR_403},
+    )
+    def get(self, request: Request) -> Response:
+        query = AidEntryListQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        values = query.validated_data
+        entries = aid_selectors.entry_list(
+            user=request.user,
+            filters=aid_selectors.LedgerFilters(
+                category=values.get("category", ""),
+                date_from=values.get("date_from"),
+                date_to=values.get("date_to"),
+                household=values.get("household"),
+            ),
+        ).select_related("district")
+        if "person" in values:
+            entries = entries.filter(person_id=values["person"])
+        offset, limit = values["offset"], values["limit"]
+        page = {
+            "count": entries.count(),
+            "results": [aid_entry_dict(e) for e in entries[offset : offset + limit]],
+        }
+        return Response(AidEntryPageSerializer(page).data)
+
+    @extend_schema(
+        operation_id="aid_entry_record",
+        summary="Record a delivery",
+        description=(
+            "Checks the duplicate-aid rules across all members. A blocking rule answers 409 "
+            "(`aid.blocked`) with `findings`: the other member, category and date, never who "
+            "received it; a member admin may send `override_reason` to record it anyway. A "
+            "warning answers 428 (`aid.confirmation_required`): send `confirm: true`. A flag "
+            "records the delivery and shows it to the secretariat. Either `household_id` or "
+            "`person_id` (a person your member serves)."
+        ),
+        tags=["aid"],
+        request=AidEntryInputSerializer,
+        responses={
+            201: AidEntrySerializer,
+            **AID_ERRORS,
+            409: OpenApiResponse(AidErrorSerializer, description="aid.blocked, with `findings`."),
+            428: OpenApiResponse(
+                AidErrorSerializer, description="aid.confirmation_required, with `findings`."
+            ),
+        },
+        examples=[
+            OpenApiExample(
+                "March's cash grant to a household",
+                request_only=True,
+                value={
+                    "category": "monthly-cash",
+                    "quantity": "500",
+                    "value": None,
+                    "delivered_on": "2025-03-05",
+                    "household_id": 1234,
+                    "program": "kafala",
+                    "delivered_by_name": "منى عبد الله",
+                    "source_key": "CASH-2025-03-0001",
+                },
+            )
+        ],
+    )
+    def post(self, request: Request) -> Response:
+        serializer = AidEntryInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            entry = aid_entry_record(
+                member=request.user.member,
+                by=request.user,
+                data=serializer.entry_input(),
+                confirm=serializer.validated_data["confirm"],
+                override_reason=serializer.validated_data["override_reason"],
+                request=request,
+            )
+        except ApplicationError as error:
+            return aid_error_response(error)
+        body = AidEntrySerializer(aid_entry_dict(entry, with_conflicts=True)).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class AidEntryReverseView(APIView):
+    permission_classes = [IsAuthenticated, CanRecordAid]
+
+    @extend_schema(
+        operation_id="aid_entry_reverse",
+        summary="Reverse a delivery",
+        description=(
+            "Records a reversal entry (negative quantity and value); the delivery stops "
+            "counting. Entries are never edited. Another member's entry is 404."
+        ),
+        tags=["aid"],
+        request=AidReverseSerializer,
+        responses={
+            201: AidEntrySerializer,
+            **AID_ERRORS,
+            404: OpenApiResponse(ErrorSerializer, description="core.not_found"),
+            409: OpenApiResponse(
+                AidErrorSerializer, description="aid.already_reversed, aid.not_reversible."
+            ),
+        },
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        serializer = AidReverseSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        entry = aid_selectors.entry_detail(user=request.user, pk=pk)
+        try:
+            reversal = aid_entry_reverse(
+                entry=entry,
+                by=request.user,
+                reason=serializer.validated_data["reason"],
+                request=request,
+            )
+        except ApplicationError as error:
+            return aid_error_response(error)
+        return Response(
+            AidEntrySerializer(aid_entry_dict(reversal)).data, status=status.HTTP_201_CREATED
+        )
+
+
+class ReachView(APIView):
+    permission_classes = [IsAuthenticated, CanSeeReach]
+
+    @extend_schema(
+        operation_id="reach_report",
+        summary="Distinct people and households reached",
+        description=(
+            "Effective deliveries counted through the registry (a household served by two "
+            "members counts once; merged records count as the surviving one), beside the sum "
+            "of each member's own count; the difference is the overlap. Member admins get "
+            "their own member's deliveries only."
+        ),
+        tags=["aid"],
+        parameters=[ReachQuerySerializer],
+        responses={200: ReachReportSerializer, 400: ERROR_400, 401: ERROR_401, 403: ERROR_403},
+    )
+    def get(self, request: Request) -> Response:
+        query = ReachQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        values = query.validated_data
+        report = aid_selectors.reach_report(
+            user=request.user,
+            dimension=values["by"],
+            filters=aid_selectors.ReachFilters(
+                date_from=values["date_from"],
+                date_to=values["date_to"],
+                governorate=values["governorate"],
+                category=values["category"],
+                member=values["member"],
+            ),
+        )
+
+        def row(item: aid_selectors.ReachRow) -> dict[str, Any]:
+            return {
+                **dataclasses.asdict(item),
+                "people_overlap": item.people_overlap,
+                "households_overlap": item.households_overlap,
+            }
+
+        body = {
+            "by": report.dimension.value,
+            "scoped_to_member": report.scoped_to_member,
+            "rows": [row(r) for r in report.rows],
+            "total": row(report.total),
+        }
+        return Response(ReachReportSerializer(body).data)

@@ -26,9 +26,21 @@ NAVIGATION: tuple[NavItem, ...] = (
         _("Register a household"),
         frozenset({Role.MEMBER_ADMIN, Role.CASE_WORKER}),
     ),
+    NavItem(
+        "imports:batch_list",
+        _("Imports"),
+        frozenset({Role.MEMBER_ADMIN, Role.SECRETARIAT_ANALYST}),
+    ),
     NavItem("registry:search", _("Search the coalition"), STAFF),
     NavItem("matching:case_list", _("Possible duplicates"), STAFF),
     NavItem("scan:scan", _("Registry scan"), frozenset({Role.SECRETARIAT_ANALYST})),
+    NavItem("aid:entry_list", _("Aid ledger"), STAFF),
+    NavItem("aid:conflict_list", _("Aid conflicts"), STAFF),
+    NavItem(
+        "aid:reach",
+        _("Reach report"),
+        frozenset({Role.SECRETARIAT_ANALYST, Role.BOARD_MEMBER, Role.MEMBER_ADMIN}),
+    ),
     NavItem(
         "members:member_list",
         _("Member institutions"),

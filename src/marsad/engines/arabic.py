@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 TATWEEL = "\u0640"
 
@@ -105,6 +106,7 @@ def _join_compounds(tokens: list[str]) -> list[str]:
     return joined
 
 
+@lru_cache(maxsize=200_000)
 def name_tokens(text: str) -> tuple[str, ...]:
     """Normalised tokens of a person's name, each compound name as one token.
 
@@ -152,6 +154,7 @@ def display_name(text: str) -> str:
     return " ".join(text.replace(TATWEEL, "").split())
 
 
+@lru_cache(maxsize=200_000)
 def token_key(token: str) -> str:
     """`name_key` of one token that is already normalised (one name part, say)."""
     return _token_key(token)

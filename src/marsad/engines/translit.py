@@ -16,6 +16,7 @@ cross-script comparison only, never a verdict on its own.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from marsad.engines.arabic import normalize_name
 
@@ -51,6 +52,7 @@ _LATIN_LETTER = re.compile(r"[A-Za-z\u00C0-\u024F]")
 _ARABIC_LETTER = re.compile(r"[\u0620-\u064A\u0671-\u06D3\u06FA-\u06FF]")
 
 
+@lru_cache(maxsize=200_000)
 def is_latin(text: str) -> bool:
     """True when the letters of `text` are mostly Latin (a transliterated name)."""
     latin = len(_LATIN_LETTER.findall(text))
@@ -80,6 +82,7 @@ def latin_name_tokens(text: str) -> tuple[str, ...]:
     return tuple(result)
 
 
+@lru_cache(maxsize=200_000)
 def skeleton(token: str) -> str:
     """The consonant skeleton of one normalised name token, in either script."""
     if not token:

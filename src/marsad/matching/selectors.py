@@ -9,18 +9,20 @@ rules as the batch path, so an online check and a batch run decide any pair alik
 from __future__ import annotations
 
 import datetime
+import json
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import connection
 from django.db.models import Q
+from django.utils.translation import get_language
 
 from marsad.core.crypto import decrypt_pii
 from marsad.core.models import CoalitionSettings
 from marsad.engines.linkage.decision import Conflict, Decision, decide, hard_conflict
 from marsad.engines.linkage.features import FeatureRow, feature_row
-from marsad.engines.linkage.model import LinkageModel, load_model
+from marsad.engines.linkage.model import LinkageModel, PairScore, load_model
 from marsad.engines.linkage.records import PersonRecord
 from marsad.registry.models import Person
 
@@ -99,6 +101,157 @@ def candidate_rows(
     return list(Person.objects.filter(pk__in=ids).values(*CANDIDATE_FIELDS))
 
 
+#: The record values the rules read, in the order of a probe row, with their SQL types.
+PROBE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("first_key", "text"),
+    ("father_key", "text"),
+    ("grandfather_key", "text"),
+    ("first_skeleton", "text"),
+    ("father_skeleton", "text"),
+    ("birth_date", "date"),
+    ("birth_year", "integer"),
+    ("phone", "text"),
+)
+
+
+def _probe_value(values: dict[str, Any], column: str) -> Any:
+    value = values.get(column)
+    return None if value == "" else value
+
+
+def _rule_sql(number: int, columns: tuple[str, ...], table: str, *, lateral: bool) -> str:
+    """One rule over every probe: each probe keeps at most PER_RULE_LIMIT people.
+
+    A NULL probe value joins nothing, as `candidate_rows` skips a rule missing a value.
+    With `lateral` (PostgreSQL) each probe runs the one-record rule query itself (same
+    index, same LIMIT); otherwise a window keeps the PER_RULE_LIMIT lowest ids per probe.
+    """
+    join = " AND ".join(f"person.{column} = probe.{column}" for column in columns)
+    read = "person.id, person.national_id_index, person.national_id_checked"
+    if lateral:
+        return (
+            f"SELECT probe.n, rule_{number}.* FROM probe CROSS JOIN LATERAL "  # noqa: S608
+            f"(SELECT {read} FROM {table} AS person WHERE {join} AND NOT "
+            f"(person.status = %s) LIMIT {PER_RULE_LIMIT}) AS rule_{number}"
+        )
+    return (
+        f"SELECT n, id, national_id_index, national_id_checked FROM (SELECT probe.n AS n, "  # noqa: S608
+        f"{read}, ROW_NUMBER() OVER (PARTITION BY probe.n ORDER BY person.id) AS position "
+        f"FROM probe JOIN {table} AS person ON {join} WHERE NOT (person.status = %s)) "
+        f"AS rule_{number} WHERE position <= {PER_RULE_LIMIT}"
+    )
+
+
+class CandidatePair(NamedTuple):
+    """A stored person sharing a blocking key with a probe, and what tells ID conflicts."""
+
+    probe: int  # position of the probe
+    person_id: int
+    national_id_index: str | None
+    national_id_checked: bool
+
+
+def candidate_pairs(probes: list[dict[str, Any]]) -> set[CandidatePair]:
+    """Stored people sharing a blocking key with each probe (`record_values` of a record).
+
+    The set-based form of `candidate_rows` for many new records at once (`record_values`
+    of each): the same rules, indexes and per-rule limit, in one statement per chunk of
+    probes. PostgreSQL: one statement, the probes in one JSON parameter, each rule a
+    LATERAL sub-select with the one-record query's LIMIT. SQLite (no LATERAL): a VALUES
+    list within its parameter limit; when more than PER_RULE_LIMIT people share one rule's
+    key, the lowest ids are kept, where the one-record query keeps whichever the index
+    yields first.
+    """
+    if not probes:
+        return set()
+    table = connection.ops.quote_name(Person._meta.db_table)
+    postgres = connection.vendor == "postgresql"
+    rules = " UNION ".join(
+        _rule_sql(number, columns, table, lateral=postgres)
+        for number, columns in enumerate(CANDIDATE_RULES)
+    )
+    rule_params = [Person.Status.MERGED] * len(CANDIDATE_RULES)
+    names = ", ".join(column for column, _ in PROBE_COLUMNS)
+    found: set[CandidatePair] = set()
+    with connection.cursor() as cursor:
+        if postgres:
+            document = json.dumps(
+                [
+                    {
+                        "n": position,
+                        **{
+                            column: _json_value(_probe_value(values, column))
+                            for column, _ in PROBE_COLUMNS
+                        },
+                    }
+                    for position, values in enumerate(probes)
+                ]
+            )
+            types = ", ".join(
+                ["n integer"] + [f"{column} {kind}" for column, kind in PROBE_COLUMNS]
+            )
+            cursor.execute(
+                f"WITH probe AS MATERIALIZED (SELECT * FROM jsonb_to_recordset(%s::jsonb) "  # noqa: S608
+                f"AS probe({types})) {rules}",
+                [document, *rule_params],
+            )
+            found.update(CandidatePair(n, pk, i, bool(c)) for n, pk, i, c in cursor.fetchall())
+            return found
+        width = len(PROBE_COLUMNS) + 1
+        limit = connection.features.max_query_params or 10_000
+        size = max(1, (limit - len(rule_params)) // width)
+        for start in range(0, len(probes), size):
+            chunk = probes[start : start + size]
+            rows = ", ".join(["(" + ", ".join(["%s"] * width) + ")"] * len(chunk))
+            params: list[Any] = []
+            for offset, values in enumerate(chunk, start=start):
+                params.append(offset)
+                params.extend(_probe_value(values, column) for column, _ in PROBE_COLUMNS)
+            cursor.execute(
+                f"WITH probe(n, {names}) AS (VALUES {rows}) {rules}",
+                [*params, *rule_params],
+            )
+            found.update(CandidatePair(n, pk, i, bool(c)) for n, pk, i, c in cursor.fetchall())
+    return found
+
+
+def _json_value(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime.date) else value
+
+
+def candidate_rows_by_id(ids: set[int] | list[int]) -> dict[int, dict[str, Any]]:
+    """The scoring columns of these people (`CANDIDATE_FIELDS`), by id, in a few queries."""
+    wanted = sorted(ids)
+    size = connection.features.max_query_params or 10_000
+    rows: dict[int, dict[str, Any]] = {}
+    for start in range(0, len(wanted), size):
+        chunk = wanted[start : start + size]
+        for row in Person.objects.filter(pk__in=chunk).values(*CANDIDATE_FIELDS):
+            rows[row["pk"]] = row
+    return rows
+
+
+def distinct_by_national_id(
+    national_id_index: str | None,
+    national_id_checked: bool,
+    stored_index: str | None,
+    stored_checked: bool,
+) -> bool:
+    """Whether two valid, different national IDs make the pair distinct, without decrypting.
+
+    The first rule of `hard_conflict` (two IDs whose check digits are right and that differ
+    are two people), read on the blind indexes: when it holds, `pair_decision` answers
+    DISTINCT whatever the score, so the batch path need not decrypt and score the pair.
+    """
+    return bool(
+        national_id_index
+        and stored_index
+        and national_id_checked
+        and stored_checked
+        and stored_index != national_id_index
+    )
+
+
 def stored_row(row: dict[str, Any], *, with_national_id: bool = True) -> FeatureRow:
     """The feature row of a stored person read with `.values(*CANDIDATE_FIELDS)`.
 
@@ -143,6 +296,24 @@ def record_values(record: PersonRecord) -> dict[str, Any]:
     }
 
 
+def pair_decision(
+    new_row: FeatureRow, stored: FeatureRow, *, settings_row: CoalitionSettings
+) -> tuple[PairScore, Conflict | None, Decision]:
+    """Score, hard conflict and decision for a new record against a stored one.
+
+    The one place the online check and the batch registration decide a pair, so they agree.
+    """
+    score = linkage_model().score(new_row, stored)
+    conflict = hard_conflict(new_row, stored)
+    decision = decide(
+        score.probability,
+        conflict,
+        match=settings_row.match_threshold,
+        review=settings_row.review_threshold,
+    )
+    return score, conflict, decision
+
+
 def find_duplicates(
     record: PersonRecord,
     *,
@@ -156,20 +327,12 @@ def find_duplicates(
     rows = candidate_rows(record_values(record), exclude=exclude)
     if not rows:
         return []
-    model = linkage_model()
     settings_row = settings_row or CoalitionSettings.current()
     new_row: FeatureRow = feature_row(record)
     scored = []
     for row in rows:
         stored = stored_row(row, with_national_id=bool(record.national_id_digits))
-        score = model.score(new_row, stored)
-        conflict = hard_conflict(new_row, stored)
-        decision = decide(
-            score.probability,
-            conflict,
-            match=settings_row.match_threshold,
-            review=settings_row.review_threshold,
-        )
+        score, conflict, decision = pair_decision(new_row, stored, settings_row=settings_row)
         if decision != Decision.DISTINCT:
             scored.append((row["pk"], score, conflict, decision))
     people = Person.objects.select_related("member").in_bulk([pk for pk, *_ in scored])
@@ -223,10 +386,34 @@ class CoordinationSummary:
 
 
 def coordination_summary(person: Person) -> CoordinationSummary:
+    """Who registered and who serves a person, with the aid types each member delivered
+    (from the ledger, to the person or their household) and since when."""
+    from marsad.assistance.models import AidEntry
+
+    english = get_language() == "en"
+    delivered: dict[int, list[str]] = {}
+    for member_id, name_ar, name_en in (
+        AidEntry.objects.effective()
+        .filter(Q(person_id=person.pk) | Q(household_id=person.household_id))
+        .values_list("member_id", "category__name_ar", "category__name_en")
+        .order_by("category__kind", "category__code")
+        .distinct()
+    ):
+        names = delivered.setdefault(member_id, [])
+        name = name_en if english else name_ar
+        if name not in names:
+            names.append(name)
     links = person.service_links.select_related("member").order_by("since")
     return CoordinationSummary(
         registered_by=str(person.member),
-        served_by=tuple((str(link.member), tuple(link.aid_types), link.since) for link in links),
+        served_by=tuple(
+            (
+                str(link.member),
+                tuple(dict.fromkeys([*delivered.get(link.member_id, []), *link.aid_types])),
+                link.since,
+            )
+            for link in links
+        ),
         governorate=person.household.governorate.name,
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -28,6 +29,42 @@ def case_open(
         defaults={"probability": probability, "evidence": list(evidence), "source": source},
     )
     return case if created else None
+
+
+@dataclass(frozen=True)
+class CasePair:
+    """A pair to open a case for: two stored people, in any order."""
+
+    first: int
+    second: int
+    probability: float
+    evidence: Any
+
+
+def cases_open_bulk(*, pairs: list[CasePair], source: str) -> int:
+    """`case_open` for many pairs in one insert; returns how many pairs were given.
+
+    A pair that has a case already (open or decided, e.g. "different people") keeps it: the
+    insert skips it, so a decided pair never comes back. A pair given twice counts once.
+    """
+    unique: dict[tuple[int, int], CasePair] = {}
+    for pair in pairs:
+        unique.setdefault((min(pair.first, pair.second), max(pair.first, pair.second)), pair)
+    DuplicateCase.objects.bulk_create(
+        (
+            DuplicateCase(
+                person_a_id=a,
+                person_b_id=b,
+                probability=pair.probability,
+                evidence=list(pair.evidence),
+                source=source,
+            )
+            for (a, b), pair in unique.items()
+        ),
+        batch_size=1000,
+        ignore_conflicts=True,
+    )
+    return len(unique)
 
 
 def can_decide(user: Any, case: DuplicateCase) -> bool:

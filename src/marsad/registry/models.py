@@ -67,6 +67,14 @@ class Household(BaseModel):
         verbose_name = _("household")
         verbose_name_plural = _("households")
         indexes = [models.Index(fields=["member", "governorate"])]
+        # A member's household reference is imported once, even by two imports at a time.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "source_key"],
+                condition=~Q(source_key=""),
+                name="one_household_per_member_source_key",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self._meta.verbose_name} #{self.pk}"

@@ -66,39 +66,37 @@ def _invalid(problems: list[Problem]) -> ApplicationError:
     )
 
 
+def place_problems(
+    data: HouseholdInput, governorate: Governorate | None, district: District | None
+) -> list[Problem]:
+    """The problems of a household's place, once its codes were looked up."""
+    if governorate is None:
+        return [
+            Problem(
+                "household.governorate",
+                RegistryError.UNKNOWN_GOVERNORATE,
+                _("Choose one of the 27 governorates."),
+            )
+        ]
+    if data.district and district is None:
+        return [
+            Problem(
+                "household.district",
+                RegistryError.UNKNOWN_DISTRICT,
+                _("This district is not in %(governorate)s.") % {"governorate": governorate.name},
+            )
+        ]
+    return []
+
+
 def validate_household(
     data: HouseholdInput,
 ) -> tuple[Governorate | None, District | None, list[Problem]]:
     governorate = Governorate.objects.filter(code=data.governorate).defer("boundary").first()
-    if governorate is None:
-        return (
-            None,
-            None,
-            [
-                Problem(
-                    "household.governorate",
-                    RegistryError.UNKNOWN_GOVERNORATE,
-                    _("Choose one of the 27 governorates."),
-                )
-            ],
-        )
     district = None
-    if data.district:
+    if governorate is not None and data.district:
         district = District.objects.filter(code=data.district, governorate=governorate).first()
-        if district is None:
-            return (
-                governorate,
-                None,
-                [
-                    Problem(
-                        "household.district",
-                        RegistryError.UNKNOWN_DISTRICT,
-                        _("This district is not in %(governorate)s.")
-                        % {"governorate": governorate.name},
-                    )
-                ],
-            )
-    return governorate, district, []
+    return governorate, district, place_problems(data, governorate, district)
 
 
 def already_registered_error(person: Person, *, index: int) -> ApplicationError:

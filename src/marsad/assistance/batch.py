@@ -1,0 +1,732 @@
+"""Recording many deliveries at once: the aid import's path into the ledger.
+
+A batch of rows from a member's file goes through the same checks as a single delivery
+(categories, amounts, dates, the beneficiary, the place, the duplicate-aid rules), but
+set-based: the rows' national IDs, household references and keys are written to a
+temporary table and resolved with one join; the accepted rows go into the ledger with one
+COPY (PostgreSQL) or one multi-row insert (SQLite). One call is one transaction.
+
+A row's beneficiary is a registered person found by national ID (whoever registered them:
+the member has the ID, so the person is linked to it as when registering), or a household
+this member imported, found by its household reference. The row's key (the member's entry
+reference, or a hash of the row) makes re-imports add nothing. Blocking rules reject a row
+(an importer cannot give a reason per row; such deliveries are recorded one by one with an
+override); warnings are taken as confirmed at the preview; both are kept as conflicts.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from marsad.assistance.errors import AidError
+from marsad.assistance.models import AidCategory, AidConflict, AidEntry
+from marsad.assistance.rules import FindingsText, active_rules, existing_deliveries
+from marsad.assistance.validation import (
+    amount_problems,
+    category_problem,
+    period_problems,
+)
+from marsad.core.audit import audit_record
+from marsad.core.crypto import blind_index
+from marsad.engines import aid_rules
+from marsad.engines.arabic import normalize_name
+from marsad.engines.cells import CellError, is_blank, parse_date, parse_decimal, parse_month
+from marsad.engines.nid import clean_national_id
+from marsad.geo.models import District, Governorate
+from marsad.matching.linkage import governorate_index
+from marsad.members.models import Member
+from marsad.programs.models import Program
+from marsad.registry.models import Household, Person, ServiceLink
+from marsad.registry.validation import Problem
+
+AID_FIELDS: tuple[str, ...] = (
+    "entry_ref",
+    "national_id",
+    "household_ref",
+    "category",
+    "quantity",
+    "value",
+    "delivered_on",
+    "period_start",
+    "period_end",
+    "program",
+    "governorate",
+    "district",
+    "village",
+    "delivered_by",
+    "note",
+)
+REQUIRED_FIELDS = ("category", "quantity", "delivered_on")
+
+
+@dataclass(frozen=True)
+class AidRow:
+    key: str
+    line: int
+    raw: Mapping[str, object]
+
+
+@dataclass
+class AidOutcome:
+    key: str
+    line: int
+    status: str  # "created" | "existing" | "rejected" | "valid" (a check without writing)
+    entry_id: int | None = None
+    problems: list[dict[str, str]] = field(default_factory=list)
+    findings: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class _Parsed:
+    """A row after the Python-side checks, before the beneficiary is known."""
+
+    index: int
+    category: AidCategory
+    quantity: Decimal
+    value: Decimal
+    delivered_on: datetime.date
+    period_start: datetime.date
+    period_end: datetime.date
+    nid_index: str
+    household_ref: str
+    program_id: int | None
+    governorate_id: int | None
+    district_code: str
+    village: str
+    delivered_by: str
+    note: str
+    person_id: int | None = None
+    household_id: int | None = None
+    district_id: int | None = None
+
+
+class _Lookups:
+    """Everything a batch resolves in memory: categories, programs, places."""
+
+    def __init__(self, member: Member) -> None:
+        self.categories: dict[str, AidCategory] = {}
+        self._by_text: dict[str, AidCategory | None] = {}
+        for category in AidCategory.objects.all():
+            for name in (category.code, category.name_en, category.name_ar):
+                self.categories.setdefault(self._category_key(name), category)
+        self.programs = {
+            self._category_key(code): pk
+            for pk, code in Program.objects.filter(member=member).values_list("pk", "code")
+        }
+        self.governorates = governorate_index()
+        self.governorate_ids = dict(Governorate.objects.values_list("code", "pk"))
+        self.districts: dict[tuple[int, str], int] = {}
+        for pk, governorate_id, code, name_ar, name_en in District.objects.values_list(
+            "pk", "governorate_id", "code", "name_ar", "name_en"
+        ):
+            for name in (code, name_ar, name_en):
+                if name:
+                    self.districts.setdefault((governorate_id, self._category_key(name)), pk)
+
+    def category(self, text: str) -> AidCategory | None:
+        """The category a cell names (code, English or Arabic name); cached per text."""
+        try:
+            return self._by_text[text]
+        except KeyError:
+            found = self._by_text[text] = self.categories.get(self._category_key(text))
+            return found
+
+    @staticmethod
+    def _category_key(name: str) -> str:
+        return normalize_name(str(name)).casefold().replace("_", "-").strip()
+
+
+def _text(raw: Mapping[str, object], name: str) -> str:
+    value = raw.get(name)
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _date(value: object) -> datetime.date:
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            pass
+    return parse_date(value)
+
+
+def _number(value: object) -> Decimal:
+    if isinstance(value, str):
+        try:
+            return Decimal(value)
+        except ArithmeticError:
+            pass
+    return parse_decimal(value)
+
+
+def _nid_index(raw_nid: str, cache: dict[str, str]) -> str | None:
+    """The blind index of a 14-digit ID, "" when blank, None when not an ID at all."""
+    if raw_nid in cache:
+        return cache[raw_nid]
+    digits = clean_national_id(raw_nid)
+    index: str | None
+    if not digits:
+        index = ""
+    elif len(digits) != 14 or not digits.isdigit():
+        index = None
+    else:
+        index = blind_index(digits)
+    if index is not None:
+        cache[raw_nid] = index
+    return index
+
+
+def _parse(
+    row: AidRow, index: int, lookups: _Lookups, nid_cache: dict[str, str]
+) -> tuple[_Parsed | None, list[Problem]]:
+    raw = row.raw
+    problems: list[Problem] = []
+    for name in REQUIRED_FIELDS:
+        if is_blank(raw.get(name)):
+            problems.append(
+                Problem(name, AidError.INVALID_INPUT, _("This column is empty in this row."))
+            )
+    if problems:
+        return None, problems
+    category = lookups.category(_text(raw, "category"))
+    problem = category_problem(category)
+    if problem is not None:
+        problems.append(problem)
+    quantity = value = None
+    try:
+        quantity = _number(raw["quantity"])
+    except CellError:
+        problems.append(
+            Problem("quantity", AidError.QUANTITY_INVALID, _("The quantity is not a number."))
+        )
+    if not is_blank(raw.get("value")):
+        try:
+            value = _number(raw["value"])
+        except CellError:
+            problems.append(
+                Problem("value", AidError.VALUE_INVALID, _("The value is not a number in EGP."))
+            )
+    if category is not None and quantity is not None:
+        value, found = amount_problems(category, quantity, value)
+        problems += found
+    delivered_on = start = end = None
+    try:
+        delivered_on = _date(raw["delivered_on"])
+    except CellError:
+        problems.append(
+            Problem(
+                "delivered_on",
+                AidError.DATE_INVALID,
+                _("The delivery date is not a date (write it as yyyy-mm-dd or dd/mm/yyyy)."),
+            )
+        )
+    month = parse_month(raw.get("period_start")) if not is_blank(raw.get("period_start")) else None
+    for name in ("period_start", "period_end"):
+        if is_blank(raw.get(name)) or (name == "period_start" and month):
+            continue
+        try:
+            parsed = _date(raw[name])
+        except CellError:
+            problems.append(
+                Problem(
+                    name,
+                    AidError.DATE_INVALID,
+                    _("The period is not a date (write it as yyyy-mm-dd, or yyyy-mm for a month)."),
+                )
+            )
+            continue
+        if name == "period_start":
+            start = parsed
+        else:
+            end = parsed
+    if month is not None:
+        start, end = month[0], end or month[1]
+    if delivered_on is not None:
+        start, end, found = period_problems(delivered_on, start, end)
+        problems += found
+    nid_index = _nid_index(_text(raw, "national_id"), nid_cache)
+    household_ref = _text(raw, "household_ref")
+    if nid_index is None:
+        problems.append(
+            Problem(
+                "national_id",
+                AidError.NATIONAL_ID_INVALID,
+                _("The national ID must have exactly 14 digits."),
+            )
+        )
+    elif not nid_index and not household_ref:
+        problems.append(
+            Problem(
+                "national_id",
+                AidError.BENEFICIARY_REQUIRED,
+                _("Give the national ID of the person or the household reference."),
+            )
+        )
+    program_id = None
+    if _text(raw, "program"):
+        program_id = lookups.programs.get(lookups._category_key(_text(raw, "program")))
+        if program_id is None:
+            problems.append(
+                Problem(
+                    "program",
+                    AidError.PROGRAM_UNKNOWN,
+                    _("Your institution has no program with this code."),
+                )
+            )
+    governorate_id = None
+    if _text(raw, "governorate"):
+        code = lookups.governorates.resolve(_text(raw, "governorate"))
+        governorate_id = lookups.governorate_ids.get(code) if code else None
+        if governorate_id is None:
+            problems.append(
+                Problem(
+                    "governorate",
+                    AidError.GOVERNORATE_UNKNOWN,
+                    _("Choose one of the 27 governorates."),
+                )
+            )
+    if problems:
+        return None, problems
+    assert category is not None  # noqa: S101
+    assert quantity is not None  # noqa: S101
+    assert value is not None  # noqa: S101
+    assert delivered_on is not None  # noqa: S101
+    assert start is not None  # noqa: S101
+    assert end is not None  # noqa: S101
+    return (
+        _Parsed(
+            index=index,
+            category=category,
+            quantity=quantity,
+            value=value,
+            delivered_on=delivered_on,
+            period_start=start,
+            period_end=end,
+            nid_index=nid_index or "",
+            household_ref=household_ref if not nid_index else "",
+            program_id=program_id,
+            governorate_id=governorate_id,
+            district_code=_text(raw, "district"),
+            village=_text(raw, "village")[:120],
+            delivered_by=_text(raw, "delivered_by")[:150],
+            note=_text(raw, "note")[:300],
+        ),
+        [],
+    )
+
+
+_STAGE = "marsad_aid_stage"
+
+
+def _copy_rows(
+    cursor: Any, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> None:
+    """Write rows fast: COPY on PostgreSQL, one executemany elsewhere."""
+    if not rows:
+        return
+    names = ", ".join(columns)
+    if connection.vendor == "postgresql":
+        with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for values in rows:
+                copy.write_row(values)
+    else:
+        marks = ", ".join(["%s"] * len(columns))
+        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)  # noqa: S608
+
+
+def _resolve(
+    member: Member, rows: Sequence[AidRow], parsed: Sequence[_Parsed]
+) -> tuple[dict[int, tuple[int | None, int | None]], set[int]]:
+    """Per row index: (person, household), and the indexes whose key this member already
+    imported; one temporary table and one join."""
+    person = Person._meta.db_table
+    household = Household._meta.db_table
+    entry = AidEntry._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {_STAGE} "
+            "(idx integer, nid varchar(64), href varchar(64), rkey varchar(64))"
+        )
+        cursor.execute(f"DELETE FROM {_STAGE}")  # noqa: S608
+        by_index = {p.index: p for p in parsed}
+        _copy_rows(
+            cursor,
+            _STAGE,
+            ("idx", "nid", "href", "rkey"),
+            [
+                (
+                    i,
+                    by_index[i].nid_index if i in by_index else "",
+                    by_index[i].household_ref if i in by_index else "",
+                    row.key,
+                )
+                for i, row in enumerate(rows)
+            ],
+        )
+        cursor.execute(
+            f"""
+            SELECT s.idx, p.id, p.merged_into_id, COALESCE(p.household_id, h.id), e.id
+            FROM {_STAGE} s
+            LEFT JOIN {person} p ON s.nid <> '' AND p.national_id_index = s.nid
+            LEFT JOIN {household} h
+                   ON s.href <> '' AND h.member_id = %s AND h.source_key = s.href
+            LEFT JOIN {entry} e
+                   ON s.rkey <> '' AND e.member_id = %s AND e.source_key = s.rkey
+            """,  # noqa: S608
+            [member.pk, member.pk],
+        )
+        found = cursor.fetchall()
+        cursor.execute(f"DELETE FROM {_STAGE}")  # noqa: S608
+    resolved: dict[int, tuple[int | None, int | None]] = {}
+    existing: set[int] = set()
+    # Aid to a merged record goes to the surviving record, in its household.
+    survivors = dict(
+        Person.objects.filter(pk__in={m for _, _, m, _, _ in found if m}).values_list(
+            "pk", "household_id"
+        )
+    )
+    for index, person_id, merged_into, household_id, entry_id in found:
+        if entry_id is not None:
+            existing.add(index)
+        if merged_into is not None:
+            person_id, household_id = merged_into, survivors[merged_into]
+        resolved[index] = (person_id, household_id)
+    return resolved, existing
+
+
+def _run(member: Member, rows: Sequence[AidRow], *, write: bool, by: Any) -> list[AidOutcome]:
+    lookups = _Lookups(member)
+    outcomes = [AidOutcome(key=row.key, line=row.line, status="valid") for row in rows]
+    parsed: list[_Parsed] = []
+    nid_cache: dict[str, str] = {}
+    seen_keys: dict[str, int] = {}
+    for index, row in enumerate(rows):
+        item, problems = _parse(row, index, lookups, nid_cache)
+        if row.key and row.key in seen_keys:
+            problems.append(
+                Problem(
+                    "entry_ref",
+                    AidError.KEY_REPEATED,
+                    _("The same entry reference is on line %(line)s too.")
+                    % {"line": seen_keys[row.key]},
+                )
+            )
+            item = None
+        elif row.key:
+            seen_keys[row.key] = row.line
+        if item is None:
+            outcomes[index].status = "rejected"
+            outcomes[index].problems = [p.as_dict() for p in problems]
+        else:
+            parsed.append(item)
+    resolved, existing = _resolve(member, rows, parsed)
+    households_governorate = dict(
+        Household.objects.filter(
+            pk__in={h for _, h in resolved.values() if h is not None}
+        ).values_list("pk", "governorate_id")
+    )
+    accepted: list[_Parsed] = []
+    for item in parsed:
+        outcome = outcomes[item.index]
+        if item.index in existing:
+            outcome.status = "existing"
+            continue
+        person_id, household_id = resolved.get(item.index, (None, None))
+        if household_id is None:
+            field_name = "national_id" if item.nid_index else "household_ref"
+            message = (
+                _("No registered person has this national ID; register the household first.")
+                if item.nid_index
+                else _("Your institution has imported no household with this reference.")
+            )
+            outcome.status = "rejected"
+            outcome.problems = [
+                Problem(field_name, AidError.BENEFICIARY_UNKNOWN, message).as_dict()
+            ]
+            continue
+        item.person_id, item.household_id = person_id, household_id
+        if item.governorate_id is None:
+            item.governorate_id = households_governorate[household_id]
+        if item.district_code:
+            item.district_id = lookups.districts.get(
+                (item.governorate_id, lookups._category_key(item.district_code))
+            )
+            if item.district_id is None:
+                outcome.status = "rejected"
+                outcome.problems = [
+                    Problem(
+                        "district",
+                        AidError.DISTRICT_UNKNOWN,
+                        _("This district is not in the row's governorate."),
+                    ).as_dict()
+                ]
+                continue
+        accepted.append(item)
+    accepted, caught = _apply_rules(member, accepted, outcomes)
+    if write:
+        _write(member, by, rows, accepted, outcomes, caught)
+    return outcomes
+
+
+def _apply_rules(
+    member: Member, items: list[_Parsed], outcomes: list[AidOutcome]
+) -> tuple[list[_Parsed], dict[int, aid_rules.Outcome]]:
+    """The rows the rules let through, and the rules' findings by row index."""
+    rules = active_rules()
+    engine_rules = [rule for _, rule in rules.values()]
+    covered = {c for rule in engine_rules for c in rule.categories}
+    checked = [item for item in items if item.category.pk in covered]
+    if not checked:
+        return items, {}
+    existing = existing_deliveries(
+        rules=engine_rules,
+        household_ids=[item.household_id for item in checked if item.household_id],
+        person_ids=[item.person_id for item in checked if item.person_id],
+        first_day=min(item.period_start for item in checked),
+        last_day=max(item.period_start for item in checked),
+    )
+    deliveries = [
+        aid_rules.Delivery(
+            ref=-(item.index + 1),
+            member=member.pk,
+            category=item.category.pk,
+            household=item.household_id or 0,
+            person=item.person_id,
+            period_start=item.period_start,
+            delivered_on=item.delivered_on,
+        )
+        for item in checked
+    ]
+    stopped: set[int] = set()
+    caught: dict[int, aid_rules.Outcome] = {}
+    describe = FindingsText(rules)
+    for item, outcome in zip(
+        checked, aid_rules.check_sequence(engine_rules, deliveries, existing), strict=True
+    ):
+        if not outcome.findings:
+            continue
+        row_outcome = outcomes[item.index]
+        row_outcome.findings = describe(outcome.findings)
+        caught[item.index] = outcome
+        if outcome.stopped:
+            stopped.add(item.index)
+            row_outcome.status = "rejected"
+            row_outcome.problems = [
+                Problem(
+                    "category",
+                    AidError.BLOCKED,
+                    _(
+                        "A duplicate-aid rule blocks this delivery; record it on its own "
+                        "with an override if it is right."
+                    ),
+                ).as_dict()
+            ]
+    return [item for item in items if item.index not in stopped], caught
+
+
+def _write(
+    member: Member,
+    by: Any,
+    rows: Sequence[AidRow],
+    items: list[_Parsed],
+    outcomes: list[AidOutcome],
+    caught: dict[int, aid_rules.Outcome],
+) -> None:
+    now = timezone.now()
+    user_id = by.pk if getattr(by, "pk", None) else None
+    columns = (
+        "kind",
+        "member_id",
+        "category_id",
+        "household_id",
+        "person_id",
+        "quantity",
+        "value",
+        "delivered_on",
+        "period_start",
+        "period_end",
+        "program_id",
+        "governorate_id",
+        "district_id",
+        "village",
+        "delivered_by_id",
+        "delivered_by_name",
+        "evidence",
+        "reverses_id",
+        "note",
+        "source_key",
+        "created_at",
+        "created_by_id",
+    )
+    values = [
+        (
+            AidEntry.Kind.DELIVERY.value,
+            member.pk,
+            item.category.pk,
+            item.household_id,
+            item.person_id,
+            item.quantity,
+            item.value,
+            item.delivered_on,
+            item.period_start,
+            item.period_end,
+            item.program_id,
+            item.governorate_id,
+            item.district_id,
+            item.village,
+            None,
+            item.delivered_by,
+            "",
+            None,
+            item.note,
+            rows[item.index].key,
+            now,
+            user_id,
+        )
+        for item in items
+    ]
+    with transaction.atomic():
+        keys = [rows[item.index].key for item in items]
+        ids = _insert_entries(member, columns, values, keys)
+        for item in items:
+            outcome = outcomes[item.index]
+            outcome.status = "created"
+            outcome.entry_id = ids[rows[item.index].key]
+        _link_people(member, user_id, items)
+        _record_conflicts(items, caught, ids, rows, user_id)
+        if items:
+            audit_record(
+                actor=by,
+                action="create",
+                target_type="assistance.aidentry",
+                target_label=_("aid import"),
+                changes={
+                    "member": member.slug,
+                    "created": len(items),
+                    "first_id": min(ids.values()),
+                    "last_id": max(ids.values()),
+                },
+            )
+
+
+def _insert_entries(
+    member: Member, columns: Sequence[str], values: list[tuple[Any, ...]], keys: list[str]
+) -> dict[str, int]:
+    """Insert the entries; their ids by key.
+
+    On PostgreSQL the ids are drawn from the table's sequence first and written with COPY;
+    elsewhere the rows are inserted and their ids read back by key.
+    """
+    table = AidEntry._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and values:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [table, len(values)],
+            )
+            allocated = [pk for (pk,) in cursor.fetchall()]
+            _copy_rows(
+                cursor,
+                table,
+                ("id", *columns),
+                [(pk, *row) for pk, row in zip(allocated, values, strict=True)],
+            )
+            return dict(zip(keys, allocated, strict=True))
+        _copy_rows(cursor, table, columns, values)
+    ids: dict[str, int] = {}
+    for start in range(0, len(keys), 5000):
+        ids.update(
+            AidEntry.objects.filter(
+                member=member, source_key__in=keys[start : start + 5000]
+            ).values_list("source_key", "pk")
+        )
+    return ids
+
+
+def _link_people(member: Member, user_id: int | None, items: list[_Parsed]) -> None:
+    """The member now serves everyone it delivered to (as when registering)."""
+    first: dict[int, datetime.date] = {}
+    for item in items:
+        if item.person_id is not None:
+            day = first.get(item.person_id)
+            first[item.person_id] = min(day, item.delivered_on) if day else item.delivered_on
+    if not first:
+        return
+    people = sorted(first)
+    linked: set[int] = set()
+    for start in range(0, len(people), 5000):
+        linked.update(
+            ServiceLink.objects.filter(
+                member=member, person_id__in=people[start : start + 5000]
+            ).values_list("person_id", flat=True)
+        )
+    ServiceLink.objects.bulk_create(
+        (
+            ServiceLink(member=member, person_id=pk, since=day, created_by_id=user_id)
+            for pk, day in first.items()
+            if pk not in linked
+        ),
+        batch_size=2000,
+        ignore_conflicts=True,
+    )
+
+
+def _record_conflicts(
+    items: list[_Parsed],
+    caught: dict[int, aid_rules.Outcome],
+    ids: dict[str, int],
+    rows: Sequence[AidRow],
+    user_id: int | None,
+) -> None:
+    by_ref = {-(item.index + 1): ids[rows[item.index].key] for item in items}
+    resolution = {
+        aid_rules.Action.FLAG: AidConflict.Resolution.FLAGGED,
+        aid_rules.Action.WARN: AidConflict.Resolution.CONFIRMED,
+        aid_rules.Action.BLOCK: AidConflict.Resolution.OVERRIDDEN,
+    }
+    conflicts = []
+    for item in items:
+        engine = caught.get(item.index)
+        if engine is None:
+            continue
+        for finding in engine.findings:
+            for other in finding.others:
+                ref = int(str(other.ref))
+                other_id = ref if ref > 0 else by_ref.get(ref)
+                if other_id is None:
+                    continue
+                conflicts.append(
+                    AidConflict(
+                        entry_id=ids[rows[item.index].key],
+                        other_id=other_id,
+                        rule_id=finding.rule.id,
+                        action=finding.action.value,
+                        resolution=resolution[finding.action],
+                        decided_by_id=user_id if finding.action == aid_rules.Action.WARN else None,
+                    )
+                )
+    AidConflict.objects.bulk_create(conflicts, batch_size=2000, ignore_conflicts=True)
+
+
+def aid_rows_check(*, member: Member, rows: list[AidRow]) -> list[AidOutcome]:
+    """The import preview: every row checked as it would be imported; nothing written."""
+    return _run(member, rows, write=False, by=None)
+
+
+def aid_entries_import_batch(*, member: Member, by: Any, rows: list[AidRow]) -> list[AidOutcome]:
+    """Record a batch of rows; one outcome per row, in order. One transaction: if anything
+    fails, nothing of the batch is stored and the exception propagates."""
+    with transaction.atomic():
+        return _run(member, rows, write=True, by=by)

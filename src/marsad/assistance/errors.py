@@ -1,0 +1,28 @@
+from marsad.core.errors import ErrorCode
+
+
+class AidError(ErrorCode):
+    INVALID_INPUT = "aid.invalid_input"
+    CATEGORY_UNKNOWN = "aid.category_unknown"
+    CATEGORY_INACTIVE = "aid.category_inactive"
+    QUANTITY_INVALID = "aid.quantity_invalid"
+    VALUE_INVALID = "aid.value_invalid"
+    VALUE_REQUIRED = "aid.value_required"
+    DATE_INVALID = "aid.date_invalid"
+    DATE_IN_FUTURE = "aid.date_in_future"
+    PERIOD_INVALID = "aid.period_invalid"
+    BENEFICIARY_REQUIRED = "aid.beneficiary_required"
+    BENEFICIARY_UNKNOWN = "aid.beneficiary_unknown"
+    PERSON_NOT_IN_HOUSEHOLD = "aid.person_not_in_household"
+    PROGRAM_UNKNOWN = "aid.program_unknown"
+    GOVERNORATE_UNKNOWN = "aid.governorate_unknown"
+    DISTRICT_UNKNOWN = "aid.district_unknown"
+    NATIONAL_ID_INVALID = "aid.national_id_invalid"
+    KEY_REPEATED = "aid.key_repeated"
+    BLOCKED = "aid.blocked"
+    CONFIRMATION_REQUIRED = "aid.confirmation_required"
+    OVERRIDE_NOT_ALLOWED = "aid.override_not_allowed"
+    OVERRIDE_REASON_REQUIRED = "aid.override_reason_required"
+    ALREADY_REVERSED = "aid.already_reversed"
+    NOT_REVERSIBLE = "aid.not_reversible"
+    REASON_REQUIRED = "aid.reason_required"

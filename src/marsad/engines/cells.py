@@ -1,0 +1,98 @@
+"""Reading values typed into members' spreadsheets: numbers and dates.
+
+Cells come as text (CSV, or XLSX cells stored as text) or as numbers and datetimes (XLSX).
+Text may use Arabic-Indic or Persian digits, the Arabic decimal and thousands separators,
+a currency word, and day-first dates as Egyptian offices write them. Anything that cannot
+be read raises `CellError` with a code; nothing is guessed.
+"""
+
+from __future__ import annotations
+
+import datetime
+import enum
+import re
+from decimal import Decimal, InvalidOperation
+
+from marsad.engines.errors import CodedValueError
+
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫٬،", "01234567890123456789.,,")
+_CURRENCY = re.compile(r"(ج\.?\s*م\.?|جنيه(ا|ات)?|egp|le|l\.e\.?)", re.IGNORECASE)
+#: Excel's day 0 for the 1900 date system (serial numbers of dates stored as numbers).
+_EXCEL_EPOCH = datetime.date(1899, 12, 30)
+_DATE_PATTERNS = (
+    (re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"), (1, 2, 3)),
+    (re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$"), (3, 2, 1)),
+)
+_MONTH = re.compile(r"^(\d{4})[-/.](\d{1,2})$")
+
+
+class CellErrorCode(enum.StrEnum):
+    NOT_A_NUMBER = "not_a_number"
+    NOT_A_DATE = "not_a_date"
+
+
+class CellError(CodedValueError):
+    pass
+
+
+def western_digits(text: str) -> str:
+    return text.translate(_DIGITS)
+
+
+def is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def parse_decimal(value: object) -> Decimal:
+    """A number from a cell: `1,250.50`, `١٢٥٠٫٥`, `1250 جنيه`, 1250.5."""
+    if isinstance(value, bool):
+        raise CellError(CellErrorCode.NOT_A_NUMBER, "A yes/no cell is not a number.")
+    if isinstance(value, int | Decimal):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    text = _CURRENCY.sub("", western_digits(str(value))).strip().replace(" ", "")
+    if text.count(",") and text.count(".") == 0 and re.fullmatch(r"\d+,\d{1,2}", text):
+        text = text.replace(",", ".")  # a decimal comma: "12,5"
+    text = text.replace(",", "")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise CellError(CellErrorCode.NOT_A_NUMBER, "The cell is not a number.") from None
+    if not number.is_finite():
+        raise CellError(CellErrorCode.NOT_A_NUMBER, "The cell is not a finite number.")
+    return number
+
+
+def parse_date(value: object) -> datetime.date:
+    """A date from a cell: ISO, day-first `dd/mm/yyyy`, an Excel serial number or datetime."""
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if 1 <= value < 100_000:
+            return _EXCEL_EPOCH + datetime.timedelta(days=int(value))
+        raise CellError(CellErrorCode.NOT_A_DATE, "The number is not an Excel date.")
+    text = western_digits(str(value)).strip()
+    text = text.split(" ")[0].split("T")[0] if re.match(r"^\d{4}-\d\d-\d\d[ T]", text) else text
+    for pattern, (y, m, d) in _DATE_PATTERNS:
+        match = pattern.match(text)
+        if match:
+            try:
+                return datetime.date(int(match[y]), int(match[m]), int(match[d]))
+            except ValueError:
+                break
+    raise CellError(CellErrorCode.NOT_A_DATE, "The cell is not a date (use yyyy-mm-dd).")
+
+
+def parse_month(value: object) -> tuple[datetime.date, datetime.date] | None:
+    """A whole month written as `2026-03` (first and last day), or None if not that form."""
+    if not isinstance(value, str):
+        return None
+    match = _MONTH.match(western_digits(value).strip())
+    if not match or not 1 <= int(match[2]) <= 12:
+        return None
+    first = datetime.date(int(match[1]), int(match[2]), 1)
+    following = (first + datetime.timedelta(days=32)).replace(day=1)
+    return first, following - datetime.timedelta(days=1)

@@ -1,0 +1,190 @@
+"""The set-based aid import path: per-row problems, rules, idempotency, all or nothing."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from marsad.assistance import batch
+from marsad.assistance.batch import AidRow, aid_entries_import_batch, aid_rows_check
+from marsad.assistance.errors import AidError
+from marsad.assistance.models import AidConflict, AidEntry
+from marsad.registry.models import ServiceLink
+from tests.factories import household_create, member_create, person_create, user_create
+
+pytestmark = pytest.mark.django_db
+
+NID = "28503151234567"
+OTHER_NID = "29001011234568"
+
+
+@pytest.fixture
+def world():
+    first, second = member_create(), member_create()
+    home = household_create(member=first, source_key="H-1")
+    head = person_create(household=home, national_id=NID)
+    other_home = household_create(member=first, governorate_code="01", source_key="H-2")
+    person_create(household=other_home, national_id=OTHER_NID, full_name="سعاد محمد حسن")
+    return {
+        "first": first,
+        "second": second,
+        "home": home,
+        "head": head,
+        "other_home": other_home,
+        "user": user_create(role="member_admin", member=second),
+    }
+
+
+def row(line, **raw):
+    defaults = {
+        "category": "food-box",
+        "quantity": "1",
+        "value": "350",
+        "delivered_on": "2026-03-01",
+    }
+    values = {**defaults, **raw}
+    return AidRow(key=values.pop("key", f"k{line}"), line=line, raw=values)
+
+
+def test_rows_resolve_by_national_id_or_household_reference(world):
+    rows = [
+        row(2, national_id=NID),
+        row(3, household_ref="H-2", category="Food box", delivered_on="05/03/2026"),
+        row(4, national_id="٢٨٥٠٣١٥١٢٣٤٥٦٧", category="كرتونة مواد غذائية", quantity="٢"),
+    ]
+    outcomes = aid_entries_import_batch(member=world["second"], by=world["user"], rows=rows[:1])
+    assert [o.status for o in outcomes] == ["created"]
+    # The second member has no household "H-2" of its own: references are per member.
+    outcomes = aid_entries_import_batch(member=world["first"], by=None, rows=rows[1:])
+    assert [o.status for o in outcomes] == ["created", "created"]
+    entries = AidEntry.objects.order_by("pk")
+    assert [e.household_id for e in entries] == [
+        world["home"].pk,
+        world["other_home"].pk,
+        world["home"].pk,
+    ]
+    assert entries[0].person_id == world["head"].pk
+    assert entries[1].person_id is None
+    assert entries[1].delivered_on == datetime.date(2026, 3, 5)
+    assert entries[2].quantity == Decimal(2)
+    assert entries[1].governorate.code == "01"  # the household's governorate by default
+    # Delivering to a person links them to the member, as registering them would.
+    assert ServiceLink.objects.filter(member=world["second"], person=world["head"]).exists()
+
+
+def test_each_bad_row_has_its_own_problem_and_good_rows_still_go_in(world):
+    rows = [
+        row(2, national_id=NID),
+        row(3, national_id=NID, category="caviar"),
+        row(4, national_id=NID, quantity="many"),
+        row(5, national_id=NID, delivered_on="31/02/2026"),
+        row(6, national_id="12345"),
+        row(7, national_id="29912319999999"),
+        row(8),
+        row(9, national_id=NID, delivered_on="2099-01-01"),
+        row(10, national_id=NID, category="food-box", value=""),
+        row(11, national_id=NID, key="k2"),
+        row(12, household_ref="H-1", governorate="Atlantis"),
+        row(13, national_id=NID, quantity=""),
+    ]
+    outcomes = aid_entries_import_batch(member=world["first"], by=None, rows=rows)
+    codes = [[p["code"] for p in o.problems] for o in outcomes]
+    assert codes == [
+        [],
+        [AidError.CATEGORY_UNKNOWN],
+        [AidError.QUANTITY_INVALID],
+        [AidError.DATE_INVALID],
+        [AidError.NATIONAL_ID_INVALID],
+        [AidError.BENEFICIARY_UNKNOWN],
+        [AidError.BENEFICIARY_REQUIRED],
+        [AidError.DATE_IN_FUTURE],
+        [AidError.VALUE_REQUIRED],
+        [AidError.KEY_REPEATED],
+        [AidError.GOVERNORATE_UNKNOWN],
+        [AidError.INVALID_INPUT],
+    ]
+    assert all(p["message"] and p["field"] for o in outcomes for p in o.problems)
+    assert [o.status for o in outcomes].count("created") == 1
+    assert AidEntry.objects.count() == 1
+
+
+def test_importing_the_same_rows_again_adds_nothing(world):
+    rows = [row(2, national_id=NID), row(3, household_ref="H-2")]
+    aid_entries_import_batch(member=world["first"], by=None, rows=rows)
+    again = aid_entries_import_batch(member=world["first"], by=None, rows=rows)
+    assert [o.status for o in again] == ["existing", "existing"]
+    assert AidEntry.objects.count() == 2
+    # Keys are per member: another member's identical references are its own deliveries.
+    other = aid_entries_import_batch(member=world["second"], by=None, rows=rows[:1])
+    assert [o.status for o in other] == ["created"]
+
+
+def test_rules_block_warn_and_flag_across_members(world):
+    # monthly-cash blocks, ramadan-box warns, eid-meat flags (the seeded rules).
+    first_rows = [
+        row(2, national_id=NID, category="monthly-cash", quantity="500", value=""),
+        row(3, national_id=NID, category="ramadan-box", delivered_on="2026-02-20", key="r"),
+        row(4, national_id=NID, category="eid-meat", delivered_on="2026-05-27", key="e"),
+    ]
+    aid_entries_import_batch(member=world["first"], by=None, rows=first_rows)
+    second_rows = [
+        row(2, national_id=NID, category="monthly-cash", quantity="300", delivered_on="2026-03-20"),
+        row(3, national_id=NID, category="monthly-cash", quantity="300", delivered_on="2026-04-02"),
+        row(4, national_id=NID, category="ramadan-box", delivered_on="2026-03-10"),
+        row(5, national_id=NID, category="eid-meat", delivered_on="2026-05-28"),
+    ]
+    preview = aid_rows_check(member=world["second"], rows=second_rows)
+    assert [o.status for o in preview] == ["rejected", "valid", "valid", "valid"]
+    assert AidEntry.objects.count() == 3
+    outcomes = aid_entries_import_batch(member=world["second"], by=world["user"], rows=second_rows)
+    assert [o.status for o in outcomes] == ["rejected", "created", "created", "created"]
+    assert outcomes[0].problems[0]["code"] == AidError.BLOCKED
+    assert [f["action"] for f in outcomes[0].findings] == ["block"]
+    other = outcomes[0].findings[0]["others"][0]
+    assert other["member"] == world["first"].name_ar
+    assert "national_id" not in other
+    assert [[f["action"] for f in o.findings] for o in outcomes[1:]] == [[], ["warn"], ["flag"]]
+    conflicts = AidConflict.objects.order_by("action")
+    assert [(c.action, c.resolution) for c in conflicts] == [
+        ("flag", "flagged"),
+        ("warn", "confirmed"),
+    ]
+    assert all(c.entry.member == world["second"] for c in conflicts)
+
+
+def test_rules_apply_between_rows_of_one_batch(world):
+    rows = [
+        row(2, national_id=NID, category="monthly-cash", quantity="500"),
+        row(3, household_ref="H-1", category="monthly-cash", quantity="500"),
+    ]
+    outcomes = aid_entries_import_batch(member=world["first"], by=None, rows=rows)
+    assert [o.status for o in outcomes] == ["created", "rejected"]
+
+
+def test_a_failure_midway_leaves_nothing_of_the_batch(world, monkeypatch):
+    aid_entries_import_batch(member=world["first"], by=None, rows=[row(2, national_id=NID)])
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(batch, "_record_conflicts", broken)
+    rows = [row(3, national_id=NID), row(4, household_ref="H-2", category="medicines")]
+    with pytest.raises(RuntimeError):
+        aid_entries_import_batch(member=world["second"], by=None, rows=rows)
+    assert AidEntry.objects.count() == 1
+    assert not ServiceLink.objects.filter(member=world["second"]).exists()
+
+
+def test_the_coordination_summary_names_the_aid_each_member_delivered(world):
+    from marsad.matching.selectors import coordination_summary
+
+    aid_entries_import_batch(
+        member=world["second"],
+        by=None,
+        rows=[row(2, national_id=NID), row(3, household_ref="H-1", category="medicines")],
+    )
+    aid_entries_import_batch(member=world["first"], by=None, rows=[row(2, household_ref="H-1")])
+    served = {member: aid for member, aid, _since in coordination_summary(world["head"]).served_by}
+    # The first member registered the household but serves the head only through the
+    # household-level delivery, so it has no service link of its own yet.
+    assert served == {str(world["second"]): ("كرتونة مواد غذائية",)}

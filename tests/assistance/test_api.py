@@ -1,0 +1,212 @@
+"""The aid endpoints: record under the rules, reverse, list, reach; errors; the schema."""
+
+import json
+
+import pytest
+from django.core.cache import cache
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from marsad.assistance.models import AidConflict, AidEntry
+from marsad.members.models import Role
+from tests.assistance.factories import entry_create
+from tests.factories import member_create, secretariat_create, user_create
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle_counts():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def api(user):
+    client = APIClient()
+    token, _ = Token.objects.get_or_create(user=user)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+def grant(household, **fields):
+    return {
+        "category": "monthly-cash",
+        "quantity": "500",
+        "delivered_on": "2025-03-05",
+        "household_id": household.pk,
+        **fields,
+    }
+
+
+def test_recording_returns_the_entry(shared_household, nour_worker):
+    response = api(nour_worker).post("/api/aid-entries/", grant(shared_household), format="json")
+    assert response.status_code == 201
+    body = response.json()
+    entry = AidEntry.objects.get()
+    assert body["id"] == entry.pk
+    assert (body["category"], body["value"], body["governorate"], body["conflicts"]) == (
+        "monthly-cash",
+        "500.00",
+        "24",
+        [],
+    )
+
+
+def test_block_is_409_with_findings_then_an_admin_overrides(
+    shared_household, nour_worker, amal_worker, amal_admin
+):
+    api(nour_worker).post("/api/aid-entries/", grant(shared_household), format="json")
+    blocked = api(amal_worker).post("/api/aid-entries/", grant(shared_household), format="json")
+    assert blocked.status_code == 409
+    body = blocked.json()
+    assert body["code"] == "aid.blocked"
+    assert body["findings"] == [
+        {
+            "action": "block",
+            "rule": body["findings"][0]["rule"],
+            "others": [
+                {
+                    "member": "مؤسسة نور",
+                    "category": "مساعدة نقدية شهرية",
+                    "delivered_on": "2025-03-05",
+                }
+            ],
+        }
+    ]
+    refused = api(amal_worker).post(
+        "/api/aid-entries/", grant(shared_household, override_reason="طارئ"), format="json"
+    )
+    assert (refused.status_code, refused.json()["code"]) == (403, "aid.override_not_allowed")
+    assert AidEntry.objects.count() == 1
+    done = api(amal_admin).post(
+        "/api/aid-entries/", grant(shared_household, override_reason="حريق"), format="json"
+    )
+    assert done.status_code == 201
+    assert done.json()["conflicts"][0]["resolution"] == "overridden"
+    assert done.json()["conflicts"][0]["other"]["member"] == "مؤسسة نور"
+
+
+def test_warning_is_428_until_confirmed(shared_household, nour_worker, amal_worker):
+    box = grant(shared_household, category="ramadan-box", quantity="1", value="600")
+    api(nour_worker).post("/api/aid-entries/", box, format="json")
+    warned = api(amal_worker).post("/api/aid-entries/", box, format="json")
+    assert (warned.status_code, warned.json()["code"]) == (428, "aid.confirmation_required")
+    assert warned.json()["findings"][0]["action"] == "warn"
+    confirmed = api(amal_worker).post("/api/aid-entries/", {**box, "confirm": True}, format="json")
+    assert confirmed.status_code == 201
+    assert AidConflict.objects.get().resolution == "confirmed"
+
+
+def test_flag_records_and_reports_the_conflict(shared_household, nour_worker, amal_worker):
+    meat = grant(shared_household, category="eid-meat", quantity="2", value="800")
+    api(nour_worker).post("/api/aid-entries/", meat, format="json")
+    response = api(amal_worker).post("/api/aid-entries/", meat, format="json")
+    assert response.status_code == 201
+    assert [c["resolution"] for c in response.json()["conflicts"]] == ["flagged"]
+
+
+def test_invalid_input_lists_every_problem(shared_household, nour_worker):
+    response = api(nour_worker).post(
+        "/api/aid-entries/",
+        grant(shared_household, quantity="0", program="no-such"),
+        format="json",
+    )
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "aid.invalid_input"
+    assert {p["field"]: p["code"] for p in body["problems"]} == {
+        "quantity": "aid.quantity_invalid",
+        "program": "aid.program_unknown",
+    }
+    assert not AidEntry.objects.exists()
+
+
+def test_malformed_json_uses_the_common_error_shape(shared_household, nour_worker):
+    response = api(nour_worker).post(
+        "/api/aid-entries/", grant(shared_household, delivered_on="yesterday"), format="json"
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "core.invalid_input"
+    assert response.json()["field"] == "delivered_on"
+
+
+def test_roles_that_may_not_record(shared_household):
+    for user in (secretariat_create(), user_create(role=Role.BOARD_MEMBER)):
+        response = api(user).post("/api/aid-entries/", grant(shared_household), format="json")
+        assert (response.status_code, response.json()["code"]) == (403, "core.permission_denied")
+    assert APIClient().post("/api/aid-entries/", {}, format="json").status_code == 401
+
+
+def test_a_household_of_another_member_is_unknown(shared_household):
+    stranger = user_create(role=Role.CASE_WORKER, member=member_create())
+    response = api(stranger).post("/api/aid-entries/", grant(shared_household), format="json")
+    assert (response.status_code, response.json()["code"]) == (400, "aid.beneficiary_unknown")
+
+
+def test_reverse_then_reverse_again(shared_household, nour_worker, amal_worker):
+    api(nour_worker).post("/api/aid-entries/", grant(shared_household), format="json")
+    entry = AidEntry.objects.get()
+    url = f"/api/aid-entries/{entry.pk}/reverse/"
+    assert api(amal_worker).post(url, {"reason": "x"}, format="json").status_code == 404
+    assert api(nour_worker).post(url, {}, format="json").status_code == 400
+    response = api(nour_worker).post(url, {"reason": "لم تُسلَّم"}, format="json")
+    assert response.status_code == 201
+    assert (response.json()["kind"], response.json()["reverses_id"], response.json()["value"]) == (
+        "reversal",
+        entry.pk,
+        "-500.00",
+    )
+    again = api(nour_worker).post(url, {"reason": "مرة أخرى"}, format="json")
+    assert (again.status_code, again.json()["code"]) == (409, "aid.already_reversed")
+
+
+def test_list_shows_only_the_members_entries(shared_household, nour, amal, nour_worker):
+    mine = entry_create(member=nour, household=shared_household)
+    entry_create(member=amal, household=shared_household)
+    other_household = entry_create(
+        member=nour, household=member_household(nour), category="medicines"
+    )
+    response = api(nour_worker).get("/api/aid-entries/", {"household": shared_household.pk})
+    assert response.status_code == 200
+    assert response.json()["count"] == 1
+    assert [e["id"] for e in response.json()["results"]] == [mine.pk]
+    everything = api(nour_worker).get("/api/aid-entries/").json()
+    assert sorted(e["id"] for e in everything["results"]) == sorted([mine.pk, other_household.pk])
+
+
+def member_household(member):
+    from tests.assistance.factories import family_create
+
+    return family_create(member=member, size=1)
+
+
+def test_reach_by_governorate(shared_household, nour, amal):
+    entry_create(member=nour, household=shared_household)
+    entry_create(member=amal, household=shared_household, category="hot-meals")
+    response = api(secretariat_create()).get("/api/reach/", {"by": "governorate"})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["by"] == "governorate"
+    assert body["scoped_to_member"] is None
+    [row] = body["rows"]
+    assert (row["label"], row["people"], row["people_reported"], row["people_overlap"]) == (
+        "المنيا",
+        3,
+        6,
+        3,
+    )
+    assert (body["total"]["households"], body["total"]["households_reported"]) == (1, 2)
+    bad = api(secretariat_create()).get("/api/reach/", {"by": "planet"})
+    assert (bad.status_code, bad.json()["field"]) == (400, "by")
+    worker = user_create(role=Role.CASE_WORKER, member=nour)
+    assert api(worker).get("/api/reach/").status_code == 403
+
+
+def test_the_schema_documents_the_aid_endpoints():
+    response = APIClient().get("/api/schema/", {"format": "json"})
+    schema = json.loads(response.content)
+    record = schema["paths"]["/api/aid-entries/"]["post"]
+    assert set(record["responses"]) == {"201", "400", "401", "403", "409", "428"}
+    assert "get" in schema["paths"]["/api/aid-entries/"]
+    assert "get" in schema["paths"]["/api/reach/"]

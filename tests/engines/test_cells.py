@@ -1,0 +1,61 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from marsad.engines.cells import CellError, CellErrorCode, parse_date, parse_decimal, parse_month
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("1250", Decimal("1250")),
+        ("1,250.50", Decimal("1250.50")),
+        ("١٢٥٠٫٥", Decimal("1250.5")),
+        ("500 جنيه", Decimal("500")),
+        ("300 ج.م", Decimal("300")),
+        ("12,5", Decimal("12.5")),
+        (3, Decimal(3)),
+        (2.5, Decimal("2.5")),
+    ],
+)
+def test_numbers(cell, expected):
+    assert parse_decimal(cell) == expected
+
+
+@pytest.mark.parametrize("cell", ["", "abc", "1.2.3", True, "nan", "inf"])
+def test_not_numbers(cell):
+    with pytest.raises(CellError) as caught:
+        parse_decimal(cell)
+    assert caught.value.code == CellErrorCode.NOT_A_NUMBER
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("2026-03-05", datetime.date(2026, 3, 5)),
+        ("5/3/2026", datetime.date(2026, 3, 5)),
+        ("05-03-2026", datetime.date(2026, 3, 5)),
+        ("٠٥/٠٣/٢٠٢٦", datetime.date(2026, 3, 5)),
+        ("2026/3/5", datetime.date(2026, 3, 5)),
+        ("2026-03-05 00:00:00", datetime.date(2026, 3, 5)),
+        (datetime.datetime(2026, 3, 5, 10, 0, tzinfo=datetime.UTC), datetime.date(2026, 3, 5)),
+        (46086, datetime.date(2026, 3, 5)),
+    ],
+)
+def test_dates(cell, expected):
+    assert parse_date(cell) == expected
+
+
+@pytest.mark.parametrize("cell", ["", "31/02/2026", "March", "2026-13-01", 10**7])
+def test_not_dates(cell):
+    with pytest.raises(CellError) as caught:
+        parse_date(cell)
+    assert caught.value.code == CellErrorCode.NOT_A_DATE
+
+
+def test_months():
+    assert parse_month("2026-02") == (datetime.date(2026, 2, 1), datetime.date(2026, 2, 28))
+    assert parse_month("٢٠٢٦-١٢") == (datetime.date(2026, 12, 1), datetime.date(2026, 12, 31))
+    assert parse_month("2026-13") is None
+    assert parse_month("2026-02-01") is None

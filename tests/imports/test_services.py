@@ -1,0 +1,373 @@
+"""The import pipeline without the web: preview, import, idempotency, failures, downloads."""
+
+import csv
+import datetime
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from marsad.assistance import batch as aid_batch
+from marsad.assistance.models import AidEntry
+from marsad.core.errors import ApplicationError
+from marsad.core.models import AuditEvent
+from marsad.imports import services
+from marsad.imports.errors import ImportsError
+from marsad.imports.models import ColumnMapping, ImportBatch
+from marsad.imports.services import (
+    batch_map,
+    batch_upload,
+    import_file,
+    rejections_export,
+)
+from marsad.matching.models import DuplicateCase
+from marsad.registry import batch as registry_batch
+from marsad.registry.models import Household, Person
+from marsad.registry.services import HouseholdInput, household_register
+from marsad.registry.validation import PersonInput
+from tests.imports.files import (
+    HOUSEHOLD_ROWS,
+    households_csv,
+    households_xlsx,
+    many_households,
+    write_csv,
+)
+
+AID_HEADER = ["رقم الصرف", "رقم الأسرة", "نوع المساعدة", "الكمية", "القيمة", "تاريخ الصرف"]
+
+
+def registry_state():
+    return (
+        Household.objects.count(),
+        Person.objects.count(),
+        DuplicateCase.objects.count(),
+        AidEntry.objects.count(),
+    )
+
+
+def lines(batch, stage):
+    return sorted(batch.rejections.filter(stage=stage).values_list("line", flat=True))
+
+
+# Preview ------------------------------------------------------------------------------
+
+
+def test_the_preview_reports_every_bad_row_and_writes_nothing(tmp_path, nour, nour_admin):
+    before = registry_state()
+    # when
+    batch = import_file(
+        path=households_csv(tmp_path), member=nour, kind="households", by=nour_admin, dry_run=True
+    )
+    # then
+    assert registry_state() == before
+    assert batch.status == ImportBatch.Status.PREVIEWED
+    assert (batch.rows_total, batch.records_total) == (9, 6)
+    assert (batch.records_valid, batch.records_existing, batch.records_rejected) == (3, 0, 3)
+    problems = {
+        rejection.line: [(p["field"], p["code"]) for p in rejection.problems]
+        for rejection in batch.rejections.filter(stage="preview")
+    }
+    assert problems == {
+        7: [("household", "imports.household_incomplete")],  # its household's other row is bad
+        8: [("people.1.birth_date", "imports.invalid_date")],
+        9: [
+            ("household.governorate", "imports.unknown_governorate"),
+            ("people.0.relation", "imports.unknown_relation"),
+        ],
+        10: [("people.0.national_id", "registry.national_id.wrong_length")],
+    }
+    assert batch.rejections.get(line=7).raw == dict(
+        zip(
+            batch.header,
+            [
+                "H-4",
+                "طارق إبراهيم عبدالرحمن حسن",
+                "",
+                "ذكر",
+                "1972-03-03",
+                "رب الأسرة",
+                "سوهاج",
+                "",
+            ],
+            strict=True,
+        )
+    )
+
+
+def test_the_preview_counts_what_was_imported_before(tmp_path, nour, nour_admin):
+    import_file(path=households_csv(tmp_path), member=nour, kind="households", by=nour_admin)
+    again = import_file(
+        path=households_csv(tmp_path), member=nour, kind="households", by=nour_admin, dry_run=True
+    )
+    assert (again.records_valid, again.records_existing, again.records_rejected) == (0, 3, 3)
+
+
+# Import -------------------------------------------------------------------------------
+
+
+def test_an_import_creates_the_good_households_and_keeps_the_bad_rows(tmp_path, nour, nour_admin):
+    batch = import_file(
+        path=households_xlsx(tmp_path), member=nour, kind="households", by=nour_admin
+    )
+    assert batch.status == ImportBatch.Status.DONE
+    assert (batch.created, batch.existing, batch.rejected) == (3, 0, 3)
+    assert (batch.people_created, batch.people_linked) == (5, 0)
+    assert batch.records_done == batch.records_total == 6
+    assert sorted(Household.objects.filter(member=nour).values_list("source_key", flat=True)) == [
+        "H-1",
+        "H-2",
+        "H-3",
+    ]
+    h1 = Household.objects.get(source_key="H-1")
+    assert h1.governorate.code == "24"
+    assert h1.address == "شارع النيل"
+    assert h1.head.full_name == "محمد أحمد علي الشافعي"
+    assert sorted(h1.people.values_list("relation", "gender")) == [("head", "M"), ("spouse", "F")]
+    assert Household.objects.get(source_key="H-2").governorate.code == "01"
+    assert lines(batch, "import") == [7, 8, 9, 10]
+    assert (
+        AuditEvent.objects.filter(target_type="imports.importbatch", target_id=batch.pk).count()
+        == 2
+    )
+
+
+def test_importing_the_same_file_again_adds_nothing(tmp_path, nour, nour_admin):
+    import_file(path=households_xlsx(tmp_path), member=nour, kind="households", by=nour_admin)
+    before = registry_state()
+    # when
+    again = import_file(
+        path=households_xlsx(tmp_path), member=nour, kind="households", by=nour_admin
+    )
+    # then
+    assert registry_state() == before
+    assert (again.created, again.existing, again.rejected) == (0, 3, 3)
+    assert again.status == ImportBatch.Status.DONE
+
+
+def test_another_member_importing_the_same_people_links_them(
+    tmp_path, nour, nour_admin, amal, amal_admin
+):
+    import_file(path=households_csv(tmp_path), member=nour, kind="households", by=nour_admin)
+    batch = import_file(
+        path=households_csv(tmp_path), member=amal, kind="households", by=amal_admin
+    )
+    # The head of H-1 has a national ID: linked, not copied. The others are new records of
+    # Amal's that look like Nour's: they go to the review queue.
+    assert batch.people_linked == 1
+    assert Person.objects.filter(national_id_last4="4597").count() == 1
+    assert batch.pending_review + batch.to_review == 4
+    assert DuplicateCase.objects.filter(status="open").count() == 4
+
+
+def test_a_probable_duplicate_goes_to_the_review_queue(tmp_path, nour, nour_admin, amal_admin):
+    household_register(
+        member=amal_admin.member,
+        by=amal_admin,
+        household=HouseholdInput(governorate="24"),
+        people=[
+            PersonInput(
+                full_name="سعيد محمود عبدالرحمن المصري",
+                gender="M",
+                birth_date=datetime.date(1970, 3, 1),
+                relation="head",
+            )
+        ],
+    )
+    rows = [
+        ["X-1", "سعيد محمود عبد الرحمن المصرى", "", "ذكر", "01/03/1970", "رب الأسرة", "المنيا", ""]
+    ]
+    batch = import_file(
+        path=households_csv(tmp_path, rows), member=nour, kind="households", by=nour_admin
+    )
+    assert batch.created == 1
+    assert batch.pending_review + batch.to_review == 1
+    assert DuplicateCase.objects.count() == 1
+
+
+def test_a_failure_midway_keeps_the_chunks_before_and_nothing_of_the_failing_one(
+    tmp_path, nour, nour_admin, monkeypatch
+):
+    monkeypatch.setattr(services, "HOUSEHOLD_CHUNK", 2)
+    real = registry_batch.households_register_batch
+    calls = []
+
+    def failing_on_the_second_chunk(**kwargs):
+        calls.append(len(kwargs["rows"]))
+        outcomes = real(**kwargs)  # the chunk is written, then the failure rolls it back
+        if len(calls) == 2:
+            raise RuntimeError("the database went away")
+        return outcomes
+
+    monkeypatch.setattr(registry_batch, "households_register_batch", failing_on_the_second_chunk)
+    path = households_csv(tmp_path, many_households(6))
+    # when
+    with pytest.raises(RuntimeError):
+        import_file(path=path, member=nour, kind="households", by=nour_admin)
+    # then
+    batch = ImportBatch.objects.get()
+    assert batch.status == ImportBatch.Status.FAILED
+    assert batch.error == "RuntimeError: the database went away"
+    assert sorted(Household.objects.values_list("source_key", flat=True)) == ["M-0", "M-1"]
+    assert Person.objects.count() == 2
+    assert (batch.created, batch.records_done) == (2, 2)
+    assert batch.finished_at is not None
+
+    # Continuing imports the rest; what was imported comes back "existing".
+    monkeypatch.setattr(registry_batch, "households_register_batch", real)
+    services._claim(batch, (ImportBatch.Status.FAILED,), ImportBatch.Status.IMPORTING)
+    services.import_run(batch=batch, by=nour_admin)
+    assert (batch.status, batch.created, batch.existing, batch.rejected) == ("done", 4, 2, 0)
+    assert Household.objects.count() == 6
+
+
+def test_an_aid_import_failing_midway_leaves_no_partial_chunk(
+    tmp_path, nour, nour_admin, monkeypatch
+):
+    import_file(
+        path=households_csv(tmp_path, many_households(3)),
+        member=nour,
+        kind="households",
+        by=nour_admin,
+    )
+    monkeypatch.setattr(services, "AID_CHUNK", 2)
+    real = aid_batch.aid_entries_import_batch
+    calls = []
+
+    def failing_on_the_second_chunk(**kwargs):
+        calls.append(1)
+        outcomes = real(**kwargs)
+        if len(calls) == 2:
+            raise RuntimeError("disk full")
+        return outcomes
+
+    monkeypatch.setattr(aid_batch, "aid_entries_import_batch", failing_on_the_second_chunk)
+    rows = [[f"E-{n}", f"M-{n % 3}", "food-box", "1", "100", f"2025-0{n + 1}-05"] for n in range(5)]
+    path = write_csv(tmp_path / "aid.csv", AID_HEADER, rows)
+    with pytest.raises(RuntimeError):
+        import_file(path=path, member=nour, kind="aid", by=nour_admin)
+    batch = ImportBatch.objects.filter(kind="aid").get()
+    assert (batch.status, batch.error) == ("failed", "RuntimeError: disk full")
+    assert sorted(AidEntry.objects.values_list("source_key", flat=True)) == ["E-0", "E-1"]
+    assert (batch.created, batch.records_done) == (2, 2)
+
+
+def test_aid_rows_import_once(tmp_path, nour, nour_admin):
+    import_file(path=households_csv(tmp_path), member=nour, kind="households", by=nour_admin)
+    rows = [
+        ["E-1", "H-1", "food-box", "1", "500", "2025-03-01"],
+        ["E-2", "H-2", "medicines", "١", "٢٥٠", "02/03/2025"],
+        ["E-3", "H-9", "food-box", "1", "500", "2025-03-01"],  # not imported by Nour
+        ["E-4", "H-3", "food-box", "كثير", "500", "2025-03-01"],
+    ]
+    path = write_csv(tmp_path / "aid.csv", AID_HEADER, rows)
+    batch = import_file(path=path, member=nour, kind="aid", by=nour_admin)
+    assert (batch.created, batch.existing, batch.rejected) == (2, 0, 2)
+    assert {p["code"] for r in batch.rejections.filter(stage="import") for p in r.problems} == {
+        "aid.beneficiary_unknown",
+        "aid.quantity_invalid",
+    }
+    again = import_file(path=path, member=nour, kind="aid", by=nour_admin)
+    assert (again.created, again.existing, again.rejected) == (0, 2, 2)
+    assert AidEntry.objects.count() == 2
+
+
+def test_aid_rows_without_a_reference_are_keyed_by_their_content(tmp_path, nour, nour_admin):
+    import_file(path=households_csv(tmp_path), member=nour, kind="households", by=nour_admin)
+    header = ["household_ref", "category", "quantity", "value", "delivered_on"]
+    rows = [
+        ["H-1", "food-box", "1", "500", "2025-03-01"],
+        ["H-2", "food-box", "1", "500", "2025-03-01"],
+    ]
+    path = write_csv(tmp_path / "aid.csv", header, rows)
+    assert import_file(path=path, member=nour, kind="aid", by=nour_admin).created == 2
+    assert import_file(path=path, member=nour, kind="aid", by=nour_admin).existing == 2
+    assert AidEntry.objects.count() == 2
+
+
+# Mapping ------------------------------------------------------------------------------
+
+
+def upload(path, member, user, kind="households"):
+    with path.open("rb") as stream:
+        return batch_upload(member=member, by=user, file=stream, name=path.name, kind=kind)
+
+
+def test_the_mapping_is_remembered_for_the_member(tmp_path, nour, nour_admin, amal, amal_admin):
+    header = ["كود", "اسم رب الأسرة", "ن", "علاقة", "محل الإقامة", "ملاحظات"]
+    path = write_csv(
+        tmp_path / "odd.csv", header, [["1", "محمد", "ذكر", "رب الأسرة", "المنيا", ""]]
+    )
+    batch = upload(path, nour, nour_admin)
+    assert services.selectors.mapping_suggested(batch) == {}
+    chosen = {
+        "household_ref": "كود",
+        "full_name": "اسم رب الأسرة",
+        "gender": "ن",
+        "relation": "علاقة",
+        "governorate": "محل الإقامة",
+    }
+    batch_map(batch=batch, mapping=chosen, by=nour_admin)
+    assert ColumnMapping.objects.get(member=nour, kind="households").mapping == chosen
+    # Next time, the same columns are chosen for Nour (only those present), not for Amal.
+    path = write_csv(tmp_path / "next.csv", [*header[:4], "المحافظة"], [])
+    later = upload(path, nour, nour_admin)
+    assert services.selectors.mapping_suggested(later) == {**chosen, "governorate": "المحافظة"}
+    assert services.selectors.mapping_suggested(upload(path, amal, amal_admin)) == {
+        "governorate": "المحافظة"
+    }
+
+
+def test_a_mapping_without_the_required_fields_is_refused(tmp_path, nour, nour_admin):
+    batch = upload(households_csv(tmp_path), nour, nour_admin)
+    with pytest.raises(ApplicationError) as error:
+        batch_map(batch=batch, mapping={"full_name": "الاسم رباعي"}, by=nour_admin)
+    assert error.value.code == ImportsError.MAPPING_INCOMPLETE
+    assert len(error.value.extra["missing"]) == 4
+    with pytest.raises(ApplicationError) as error:
+        batch_map(batch=batch, mapping={"full_name": "no such column"}, by=nour_admin)
+    assert error.value.code == ImportsError.UNKNOWN_COLUMN
+    assert not ColumnMapping.objects.exists()
+
+
+def test_an_unreadable_upload_keeps_nothing(tmp_path, nour, nour_admin):
+    path = tmp_path / "broken.xlsx"
+    path.write_bytes(b"PK\x03\x04 garbage")
+    with pytest.raises(ApplicationError) as error:
+        upload(path, nour, nour_admin)
+    assert error.value.code == ImportsError.UNREADABLE_FILE
+    assert not ImportBatch.objects.exists()
+    assert not list((tmp_path / "media" / "private" / "imports").glob("*"))
+
+
+# Rejected rows ------------------------------------------------------------------------
+
+
+def test_the_rejected_rows_download_has_the_original_columns_and_the_reasons(
+    tmp_path, nour, nour_admin
+):
+    batch = import_file(
+        path=households_csv(tmp_path), member=nour, kind="households", by=nour_admin
+    )
+    # when
+    download = rejections_export(batch=batch, by=nour_admin, file_format="csv")
+    # then
+    assert download.filename == "households-rejected.csv"
+    rows = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))
+    assert rows[0] == [*batch.header, "السبب / Reason"]
+    assert [row[:-1] for row in rows[1:]] == [[str(c) for c in r] for r in HOUSEHOLD_ROWS[5:]]
+    reasons = [row[-1] for row in rows[1:]]
+    assert "8" in reasons[0]  # the household's bad row
+    assert reasons[1].startswith("تاريخ الميلاد: ")
+    assert "32/13/2005" in reasons[1]
+    assert "المحافظة: " in reasons[2]
+    assert "صلة القرابة: " in reasons[2]
+    assert reasons[3].startswith("الرقم القومى: ")
+    event = AuditEvent.objects.get(action="export")
+    assert (event.pii, event.target_id) == (True, str(batch.pk))
+
+    workbook = load_workbook(
+        io.BytesIO(rejections_export(batch=batch, by=nour_admin, file_format="xlsx").content)
+    )
+    sheet_rows = list(workbook.worksheets[0].iter_rows(values_only=True))
+    assert list(sheet_rows[0]) == rows[0]
+    assert [list(r) for r in sheet_rows[1:]] == [[c or None for c in r] for r in rows[1:]]

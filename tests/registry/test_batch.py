@@ -1,0 +1,485 @@
+"""Registering households in batches (imports): the rules of registration, set-based."""
+
+import datetime
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from marsad.core.models import AuditEvent
+from marsad.engines.linkage.decision import Decision
+from marsad.matching.models import DuplicateCase
+from marsad.matching.selectors import (
+    candidate_pairs,
+    candidate_rows,
+    find_duplicates,
+    record_values,
+)
+from marsad.matching.services import CasePair, cases_open_bulk
+from marsad.members.models import Role
+from marsad.registry.batch import BatchError, HouseholdRow, households_register_batch
+from marsad.registry.errors import RegistryError, RegistryWarning
+from marsad.registry.models import Household, HouseholdMembership, Person, ServiceLink
+from marsad.registry.services import HouseholdInput, household_register
+from marsad.registry.validation import PersonInput, validate_person
+from tests.factories import household_create, member_create, person_create, user_create
+
+NID = "28208151304597"  # male, born 1982-08-15, check digit right
+HOUSEHOLD = HouseholdInput(governorate="24", village="دير مواس", address="شارع النيل")
+
+
+def head(**fields):
+    values = {
+        "full_name": "محمد أحمد علي الشافعي",
+        "gender": "M",
+        "national_id": NID,
+        "birth_date": datetime.date(1982, 8, 15),
+        "relation": "head",
+        "phone": "01012345678",
+    }
+    return PersonInput(**{**values, **fields})
+
+
+def wife(**fields):
+    values = {
+        "full_name": "فاطمة حسن محمود السيد",
+        "gender": "F",
+        "relation": "spouse",
+        "birth_date": datetime.date(1986, 2, 1),
+    }
+    return PersonInput(**{**values, **fields})
+
+
+def stranger(n, **fields):
+    """A head nobody else resembles (a distinct name chain and birth date per `n`)."""
+    names = ["سعيد", "كريم", "طارق", "هشام", "وليد", "ياسر", "عادل", "ماجد", "نبيل", "رامي"]
+    fathers = ["محمود", "حسين", "إبراهيم", "يوسف", "مصطفى", "عمر", "خالد", "سامي", "فتحي", "جمال"]
+    values = {
+        "full_name": f"{names[n]} {fathers[n]} عبدالرحمن المصري",
+        "gender": "M",
+        "birth_date": datetime.date(1970 + n, 3, 1 + n),
+        "relation": "head",
+    }
+    return PersonInput(**{**values, **fields})
+
+
+def row(key, people, *, line=2, household=HOUSEHOLD):
+    return HouseholdRow(key=key, line=line, household=household, people=people)
+
+
+@pytest.fixture
+def case_worker(db):
+    return user_create(role=Role.CASE_WORKER, member=member_create(slug="nour"))
+
+
+@pytest.fixture
+def other_worker(db):
+    return user_create(role=Role.CASE_WORKER, member=member_create(slug="amal"))
+
+
+def import_rows(user, rows):
+    return households_register_batch(member=user.member, by=user, rows=rows)
+
+
+def counts():
+    return {
+        "households": Household.objects.count(),
+        "people": Person.objects.count(),
+        "memberships": HouseholdMembership.objects.count(),
+        "links": ServiceLink.objects.count(),
+        "cases": DuplicateCase.objects.count(),
+    }
+
+
+def test_a_batch_creates_households_people_memberships_links_and_heads(case_worker):
+    # when
+    outcomes = import_rows(
+        case_worker, [row("H-1", [head(), wife()], line=2), row("H-2", [stranger(0)], line=4)]
+    )
+    # then
+    assert [(o.key, o.line, o.status) for o in outcomes] == [
+        ("H-1", 2, "created"),
+        ("H-2", 4, "created"),
+    ]
+    first = Household.objects.get(pk=outcomes[0].household_id)
+    husband, spouse = (Person.objects.get(pk=pk) for pk in outcomes[0].created)
+    assert (first.source_key, first.member, first.created_by) == (
+        "H-1",
+        case_worker.member,
+        case_worker,
+    )
+    assert first.head == husband
+    assert (first.governorate.code, first.village, first.address) == (
+        "24",
+        "دير مواس",
+        "شارع النيل",
+    )
+    assert (husband.household, husband.member, husband.status, husband.relation) == (
+        first,
+        case_worker.member,
+        Person.Status.ACTIVE,
+        "head",
+    )
+    assert husband.name_parts_normalized == ["محمد", "احمد", "علي", "الشافعي"]
+    assert (husband.first_key, husband.birth_year, husband.national_id_last4) == (
+        "محمد",
+        1982,
+        "4597",
+    )
+    clean, _ = validate_person(head())
+    assert husband.national_id_index == clean.national_id_index
+    assert spouse.national_id_index is None
+    assert set(
+        HouseholdMembership.objects.filter(ended_on=None).values_list(
+            "person_id", "household_id", "relation"
+        )
+    ) == {
+        (husband.pk, first.pk, "head"),
+        (spouse.pk, first.pk, "spouse"),
+        (outcomes[1].created[0], outcomes[1].household_id, "head"),
+    }
+    assert set(ServiceLink.objects.values_list("member__slug", "person_id")) == {
+        ("nour", pk) for o in outcomes for pk in o.created
+    }
+    assert Household.objects.get(pk=outcomes[1].household_id).head_id == outcomes[1].created[0]
+    assert all(o.linked == o.pending == o.to_review == o.problems == [] for o in outcomes)
+
+
+def test_one_audit_record_for_the_batch_with_its_summary(case_worker):
+    outcomes = households_register_batch(
+        member=case_worker.member,
+        by=case_worker,
+        rows=[row("H-1", [head(), wife()]), row("H-2", [stranger(1)]), row("H-3", [])],
+        source="import",
+    )
+    event = AuditEvent.objects.get()
+    assert (event.action, event.actor, event.target_type) == (
+        "create",
+        case_worker,
+        "registry.household_batch",
+    )
+    assert event.changes["households"] == [outcomes[0].household_id, outcomes[1].household_id]
+    assert {k: event.changes[k] for k in ("source", "rows", "created", "rejected", "existing")} == {
+        "source": "import",
+        "rows": 3,
+        "created": 2,
+        "rejected": 1,
+        "existing": 0,
+    }
+    assert (event.changes["people_created"], event.changes["people_linked"]) == (3, 0)
+
+
+def test_rows_with_problems_are_rejected_with_every_problem_and_the_others_are_stored(
+    case_worker,
+):
+    # given
+    rows = [
+        row("H-1", [head()], line=2),
+        row("H-2", [head(full_name="", national_id=""), wife(phone="123")], line=3),
+        row("H-3", [stranger(2)], line=5, household=HouseholdInput(governorate="77")),
+        row("H-4", [stranger(3, relation="son")], line=6),
+        row("H-1", [stranger(4)], line=7),
+        row("H-6", [stranger(5), stranger(6, national_id=NID, relation="son")], line=8),
+        row("", [stranger(7)], line=9),
+        row("H-8", [wife(national_id="2820815130459")], line=10),
+        row("H-9", [stranger(8)], line=11),
+    ]
+    # when
+    outcomes = import_rows(case_worker, rows)
+    # then
+    assert [o.status for o in outcomes] == [
+        "created",
+        "rejected",
+        "rejected",
+        "rejected",
+        "rejected",
+        "created",
+        "rejected",
+        "rejected",
+        "created",
+    ]
+    problems = {o.line: [(p["field"], p["code"]) for p in o.problems] for o in outcomes}
+    assert problems[3] == [
+        ("people.0.full_name", RegistryError.NAME_REQUIRED),
+        ("people.1.phone", RegistryError.INVALID_PHONE),
+    ]
+    assert problems[5] == [("household.governorate", RegistryError.UNKNOWN_GOVERNORATE)]
+    assert problems[6] == [("people", RegistryError.NO_HEAD)]
+    assert problems[7] == [("key", BatchError.DUPLICATE_KEY_IN_FILE)]
+    assert problems[9] == [("key", BatchError.KEY_REQUIRED)]
+    assert problems[10] == [
+        ("people.0.national_id", RegistryError.NATIONAL_ID_WRONG_LENGTH),
+        ("people", RegistryError.NO_HEAD),
+    ]
+    assert all(p["message"] for o in outcomes for p in o.problems)
+    assert all(o.household_id is None and o.created == [] for o in outcomes if o.problems)
+    assert Household.objects.count() == 3
+    assert set(Household.objects.values_list("source_key", flat=True)) == {"H-1", "H-6", "H-9"}
+    # The NID of H-1's head, given again in H-6, is linked, not copied.
+    assert outcomes[5].linked == outcomes[0].created
+    assert Person.objects.count() == 3
+
+
+def test_soft_warnings_are_accepted_and_recorded(case_worker):
+    outcomes = import_rows(case_worker, [row("H-1", [head(national_id="28208151304598")])])
+    assert outcomes[0].status == "created"
+    assert [w["code"] for w in outcomes[0].warnings] == [RegistryWarning.CHECK_DIGIT]
+    event = AuditEvent.objects.get()
+    assert event.changes["confirmed_warnings"] == {
+        str(outcomes[0].household_id): [RegistryWarning.CHECK_DIGIT]
+    }
+
+
+def test_importing_the_same_keys_again_writes_nothing(case_worker, other_worker):
+    # given
+    register_existing = household_register(
+        member=other_worker.member, by=other_worker, household=HOUSEHOLD, people=[head()]
+    )
+    rows = [
+        row("H-1", [stranger(0), wife()]),
+        row("H-2", [stranger(1), head(relation="father")]),
+        row("H-3", [stranger(0, full_name="سعيد محمود عبد الرحمن المصرى", relation="head")]),
+    ]
+    first = import_rows(case_worker, rows)
+    assert [o.status for o in first] == ["created"] * 3
+    assert first[1].linked == [register_existing.created[0].pk]
+    before = counts()
+    events = AuditEvent.objects.count()
+    # when
+    again = import_rows(case_worker, rows)
+    # then
+    assert [(o.status, o.household_id) for o in again] == [
+        ("existing", o.household_id) for o in first
+    ]
+    assert all(o.created == o.linked == o.problems == [] for o in again)
+    assert counts() == before
+    assert AuditEvent.objects.count() == events + 1
+
+
+def test_another_member_may_use_the_same_keys(case_worker, other_worker):
+    import_rows(case_worker, [row("H-1", [stranger(0)])])
+    outcomes = import_rows(other_worker, [row("H-1", [stranger(1)])])
+    assert outcomes[0].status == "created"
+
+
+def test_one_household_per_member_and_key_even_outside_the_batch(case_worker):
+    household_create(member=case_worker.member, source_key="")
+    household_create(member=case_worker.member, source_key="")
+    household_create(member=case_worker.member, source_key="K-1")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        household_create(member=case_worker.member, source_key="K-1")
+
+
+def test_an_existing_national_id_is_linked_not_copied(case_worker, other_worker):
+    # given
+    theirs = household_register(
+        member=other_worker.member, by=other_worker, household=HOUSEHOLD, people=[head()]
+    )
+    existing = theirs.created[0]
+    # when
+    outcomes = import_rows(
+        case_worker,
+        [row("H-1", [head(full_name="محمد احمد على", relation="father"), wife(relation="head")])],
+    )
+    # then
+    outcome = outcomes[0]
+    assert outcome.status == "created"
+    assert outcome.linked == [existing.pk]
+    assert len(outcome.created) == 1
+    assert Person.objects.filter(national_id_index=existing.national_id_index).count() == 1
+    existing.refresh_from_db()
+    assert existing.household == theirs.household
+    assert set(
+        ServiceLink.objects.filter(person=existing).values_list("member__slug", flat=True)
+    ) == {"nour", "amal"}
+    household = Household.objects.get(pk=outcome.household_id)
+    assert household.head_id == outcome.created[0]
+    assert not HouseholdMembership.objects.filter(person=existing, household=household).exists()
+
+
+def test_a_link_that_exists_already_is_not_doubled(case_worker, other_worker):
+    theirs = household_register(
+        member=other_worker.member, by=other_worker, household=HOUSEHOLD, people=[head()]
+    ).created[0]
+    ServiceLink.objects.create(member=case_worker.member, person=theirs, since=timezone.localdate())
+    outcomes = import_rows(case_worker, [row("H-1", [stranger(0), head(relation="son")])])
+    assert outcomes[0].linked == [theirs.pk]
+    assert ServiceLink.objects.filter(member=case_worker.member, person=theirs).count() == 1
+
+
+def test_the_same_new_national_id_in_two_rows_is_one_person(case_worker):
+    outcomes = import_rows(
+        case_worker,
+        [row("H-1", [head()]), row("H-2", [stranger(0), head(relation="father")])],
+    )
+    assert [o.status for o in outcomes] == ["created", "created"]
+    person = outcomes[0].created[0]
+    assert outcomes[1].linked == [person]
+    assert len(outcomes[1].created) == 1
+    assert Person.objects.filter(national_id_index__isnull=False).count() == 1
+    assert Person.objects.get(pk=person).household_id == outcomes[0].household_id
+    assert ServiceLink.objects.filter(person_id=person).count() == 1
+
+
+VARIANT = head(full_name="محمد احمد على الشافعى", national_id="", phone="")
+
+
+def _online_decisions(record_input, governorate="24"):
+    clean, _ = validate_person(record_input)
+    record = clean.linkage_record(record_id="new", governorate=governorate)
+    return {c.person.pk: c.decision for c in find_duplicates(record)}
+
+
+def _batch_decisions(outcome):
+    (new,) = outcome.created
+    cases = DuplicateCase.objects.filter(person_b_id=new) | DuplicateCase.objects.filter(
+        person_a_id=new
+    )
+    status = Person.objects.get(pk=new).status
+    return new, status, {c.person_a_id if c.person_b_id == new else c.person_b_id for c in cases}
+
+
+def test_a_spelling_variant_of_a_registered_person_agrees_with_the_online_check(
+    case_worker, other_worker
+):
+    # given
+    first = household_register(
+        member=other_worker.member, by=other_worker, household=HOUSEHOLD, people=[head()]
+    ).created[0]
+    online = _online_decisions(VARIANT)
+    assert set(online) == {first.pk}
+    # when
+    outcome = import_rows(case_worker, [row("H-1", [VARIANT])])[0]
+    # then
+    new, status, paired = _batch_decisions(outcome)
+    assert paired == {first.pk}
+    expected_match = online[first.pk] == Decision.MATCH
+    assert outcome.pending == ([new] if expected_match else [])
+    assert outcome.to_review == ([] if expected_match else [new])
+    assert status == (Person.Status.PENDING_REVIEW if expected_match else Person.Status.ACTIVE)
+    case = DuplicateCase.objects.get()
+    assert (case.status, case.source) == (DuplicateCase.Status.OPEN, "registration")
+    assert case.probability >= 0.5
+    assert case.evidence
+
+
+def test_two_rows_of_one_file_that_are_one_person_get_a_case(case_worker):
+    # given: what one-at-a-time registration would decide (then undone)
+    with transaction.atomic():
+        household_register(
+            member=case_worker.member,
+            by=case_worker,
+            household=HOUSEHOLD,
+            people=[head(national_id="", phone="")],
+        )
+        online = list(_online_decisions(VARIANT).values())
+        transaction.set_rollback(True)
+    assert len(online) == 1
+    # when
+    outcomes = import_rows(
+        case_worker, [row("H-1", [head(national_id="", phone="")]), row("H-2", [VARIANT])]
+    )
+    # then
+    assert outcomes[0].pending == outcomes[0].to_review == []
+    first = outcomes[0].created[0]
+    new, _status, paired = _batch_decisions(outcomes[1])
+    assert paired == {first}
+    flagged = outcomes[1].pending if online[0] == Decision.MATCH else outcomes[1].to_review
+    assert flagged == [new]
+
+
+def test_a_brother_is_not_flagged(case_worker, other_worker):
+    household_register(
+        member=other_worker.member, by=other_worker, household=HOUSEHOLD, people=[head()]
+    )
+    brother = head(
+        full_name="مصطفى أحمد علي الشافعي", national_id="", birth_date=datetime.date(1985, 3, 3)
+    )
+    outcome = import_rows(case_worker, [row("H-1", [brother])])[0]
+    assert outcome.pending == outcome.to_review == []
+    assert not DuplicateCase.objects.exists()
+
+
+def test_people_of_one_household_are_not_compared_with_each_other(case_worker):
+    twin = head(full_name="محمد أحمد علي الشافعي", national_id="", relation="son")
+    outcome = import_rows(case_worker, [row("H-1", [head(national_id=""), twin])])[0]
+    assert len(outcome.created) == 2
+    assert not DuplicateCase.objects.exists()
+
+
+def test_a_failure_midway_leaves_nothing_of_the_batch(case_worker, other_worker, monkeypatch):
+    # given
+    household_register(
+        member=other_worker.member, by=other_worker, household=HOUSEHOLD, people=[head()]
+    )
+    before = counts()
+    events = AuditEvent.objects.count()
+
+    def broken(**kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("marsad.registry.batch.cases_open_bulk", broken)
+    # when
+    with pytest.raises(RuntimeError, match="disk full"):
+        import_rows(
+            case_worker,
+            [
+                row("H-1", [stranger(0), head(relation="father")]),
+                row("H-2", [VARIANT]),
+                row("H-3", [stranger(1)]),
+            ],
+        )
+    # then
+    assert counts() == before
+    assert AuditEvent.objects.count() == events
+    assert not ServiceLink.objects.filter(member=case_worker.member).exists()
+    assert not Household.objects.filter(member=case_worker.member).exists()
+
+
+def test_an_empty_batch_writes_only_its_audit_record(case_worker):
+    assert import_rows(case_worker, []) == []
+    assert counts() == dict.fromkeys(counts(), 0)
+    assert AuditEvent.objects.get().changes["rows"] == 0
+
+
+def test_set_based_candidates_are_the_online_candidates(case_worker, other_worker):
+    # given: a few stored people with shared keys
+    household = household_create(member=other_worker.member)
+    household_register(
+        member=other_worker.member, by=other_worker, household=HOUSEHOLD, people=[head(), wife()]
+    )
+    person_create(household=household, full_name="محمد أحمد علي حسن")
+    inputs = [VARIANT, head(national_id="", phone="01012345678"), wife(), stranger(0)]
+    records = [
+        validate_person(data)[0].linkage_record(record_id="new", governorate="24")
+        for data in inputs
+    ]
+    # when
+    pairs = candidate_pairs([record_values(record) for record in records])
+    # then
+    for position, record in enumerate(records):
+        online = {row["pk"] for row in candidate_rows(record_values(record))}
+        assert {p.person_id for p in pairs if p.probe == position} == online
+    assert {p.probe for p in pairs} == {0, 1, 2}
+
+
+def test_bulk_cases_keep_a_decided_pair_decided(case_worker):
+    household = household_create(member=case_worker.member)
+    a = person_create(household=household)
+    b = person_create(household=household, full_name="محمد احمد علي حسن")
+    c = person_create(household=household, full_name="محمد احمد على حسن")
+    DuplicateCase.objects.create(
+        person_a=a, person_b=b, probability=0.9, source="registration", status="distinct"
+    )
+    cases_open_bulk(
+        pairs=[
+            CasePair(b.pk, a.pk, 0.95, [("name", "exact", 3.0)]),
+            CasePair(c.pk, a.pk, 0.7, []),
+            CasePair(a.pk, c.pk, 0.7, []),
+        ],
+        source="registration",
+    )
+    assert set(DuplicateCase.objects.values_list("person_a", "person_b", "status")) == {
+        (a.pk, b.pk, "distinct"),
+        (a.pk, c.pk, "open"),
+    }
