@@ -10,9 +10,9 @@
    ``رقم الأسرة``, ``الاسم``, ``الرقم القومي``...) from ``marsad.demo.people``: whole
    households with siblings, twins, name chains and common names; about 1 in 5 people
    without a national ID, as in real member files.
-3. Imports it with ``marsad.imports.services.import_file`` (the same path as the upload
-   page and ``marsad import``: reading, mapping, the validating preview, then batches
-   through duplicate prevention) and times it end to end.
+3. Imports it with ``marsad.imports.services.import_file`` (the path of ``marsad import``:
+   reading, mapping, then batches through duplicate prevention; with ``--preview`` also
+   the preview pass that the upload page runs first) and times it end to end.
 4. Writes an aid file of ``--aid-entries`` rows (entry reference, national ID or household
    reference, category by Arabic or English name or code, quantity, value, date, a
    month for monthly grants), with repeat deliveries that the duplicate-aid rules catch.
@@ -22,7 +22,7 @@
 7. Drops the database unless ``--keep``.
 
 Progress goes to stderr. The last line is ``ratio_vs_copy=…`` (aid import rows/s over
-COPY rows/s); the line before has the three speeds.
+COPY rows/s); before it come the mode (``import`` or ``preview+import``) and the speeds.
 """
 
 from __future__ import annotations
@@ -32,13 +32,12 @@ import csv
 import datetime
 import random
 import sys
-import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from benchmarks.registry_dup_check import Refused, Target, setup_django
+from benchmarks.scratch import mark, scratch_database
 
 MARKER = "marsad_bench_import_marker"
 HOUSEHOLD_HEADER = (
@@ -75,13 +74,6 @@ CATEGORY_MIX = (
     ("eid-meat", 0.05),
     ("winter-blankets", 0.05),
 )
-
-
-def database_is_ours() -> bool:
-    from django.db import connection
-
-    tables = set(connection.introspection.table_names())
-    return not tables or MARKER in tables
 
 
 def households_file(path: Path, *, households: int, seed: int, today: datetime.date) -> Any:
@@ -191,15 +183,13 @@ def progress(label: str) -> Any:
 
 def run(args: argparse.Namespace, work: Path) -> None:
     from django.core.management import call_command
-    from django.db import connection
     from django.utils import timezone
 
     from marsad.imports.services import import_file
     from marsad.members.models import Member, Role, User
 
     call_command("migrate", verbosity=0)
-    with connection.cursor() as cursor:
-        cursor.execute(f"CREATE TABLE IF NOT EXISTS {MARKER} (id integer)")
+    mark(MARKER)
     member = Member.objects.create(
         slug="bench-import",
         name_ar="مؤسسة قياس الاستيراد",
@@ -224,6 +214,7 @@ def run(args: argparse.Namespace, work: Path) -> None:
         kind="households",
         by=admin,
         progress=progress("households import"),
+        preview=args.preview,
     )
     household_seconds = time.perf_counter() - started
     print(f"households import: {imported.status} {_counts(imported)}", file=sys.stderr)
@@ -233,7 +224,12 @@ def run(args: argparse.Namespace, work: Path) -> None:
     aid_file(aid_path, rows=args.aid_entries, people=people, households=references, seed=args.seed)
     started = time.perf_counter()
     imported = import_file(
-        path=aid_path, member=member, kind="aid", by=admin, progress=progress("aid import")
+        path=aid_path,
+        member=member,
+        kind="aid",
+        by=admin,
+        progress=progress("aid import"),
+        preview=args.preview,
     )
     aid_seconds = time.perf_counter() - started
     print(f"aid import: {imported.status} {_counts(imported)}", file=sys.stderr)
@@ -248,6 +244,7 @@ def run(args: argparse.Namespace, work: Path) -> None:
         f"aid_import_s={aid_seconds:.1f} aid_rows_per_s={aid_per_s:,.0f} "
         f"copy_s={copy_seconds:.1f} copy_rows_per_s={copy_per_s:,.0f}"
     )
+    print(f"mode={'preview+import' if args.preview else 'import'}")
     print(f"ratio_vs_copy={aid_per_s / copy_per_s:.3f}")
 
 
@@ -273,36 +270,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument(
+        "--preview",
+        action="store_true",
+        help="check every row in a preview pass first, as the upload page does "
+        "(default: import straight away, as `marsad import` does)",
+    )
     args = parser.parse_args(argv)
-    target = Target.parse(args.database_url)
-    if target.engine != "postgresql":
-        raise SystemExit("This benchmark compares with PostgreSQL's COPY: give a postgres:// URL.")
-    created = not target.exists()
-    if created:
-        target.create()
-    drop = not args.keep
-    with tempfile.TemporaryDirectory(prefix="marsad-bench-import-") as work:
-        setup_django(target.url, work)
-        try:
-            if not created and not database_is_ours():
-                raise Refused(f"{target.name} holds other data: not used, not dropped.")
-            if not created:
-                from django.db import connections
-
-                connections.close_all()
-                target.drop()
-                target.create()
-            run(args, Path(work))
-        except Refused:
-            drop = False
-            raise
-        finally:
-            if drop:
-                from django.db import connections
-
-                connections.close_all()
-                target.drop()
-                print(f"dropped database {target.name}", file=sys.stderr)
+    with scratch_database(args.database_url, marker=MARKER, keep=args.keep) as work:
+        run(args, work)
 
 
 if __name__ == "__main__":

@@ -175,7 +175,7 @@ def _nid_index(raw_nid: str, cache: dict[str, str]) -> str | None:
     """The blind index of a 14-digit ID, "" when blank, None when not an ID at all."""
     if raw_nid in cache:
         return cache[raw_nid]
-    digits = clean_national_id(raw_nid)
+    digits = raw_nid if raw_nid.isascii() and raw_nid.isdigit() else clean_national_id(raw_nid)
     index: str | None
     if not digits:
         index = ""
@@ -655,8 +655,12 @@ def _insert_entries(
     return ids
 
 
+_LINK_STAGE = "marsad_aid_link_stage"
+
+
 def _link_people(member: Member, user_id: int | None, items: list[_Parsed]) -> None:
-    """The member now serves everyone it delivered to (as when registering)."""
+    """The member now serves everyone it delivered to (as when registering); links that
+    exist already are left as they are. One staged insert for the batch."""
     first: dict[int, datetime.date] = {}
     for item in items:
         if item.person_id is not None:
@@ -664,23 +668,26 @@ def _link_people(member: Member, user_id: int | None, items: list[_Parsed]) -> N
             first[item.person_id] = min(day, item.delivered_on) if day else item.delivered_on
     if not first:
         return
-    people = sorted(first)
-    linked: set[int] = set()
-    for start in range(0, len(people), 5000):
-        linked.update(
-            ServiceLink.objects.filter(
-                member=member, person_id__in=people[start : start + 5000]
-            ).values_list("person_id", flat=True)
+    link = ServiceLink._meta.db_table
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {_LINK_STAGE} (person integer, since date)"
         )
-    ServiceLink.objects.bulk_create(
-        (
-            ServiceLink(member=member, person_id=pk, since=day, created_by_id=user_id)
-            for pk, day in first.items()
-            if pk not in linked
-        ),
-        batch_size=2000,
-        ignore_conflicts=True,
-    )
+        cursor.execute(f"DELETE FROM {_LINK_STAGE}")  # noqa: S608
+        _copy_rows(cursor, _LINK_STAGE, ("person", "since"), list(first.items()))
+        cursor.execute(
+            f"""
+            INSERT INTO {link}
+                (member_id, person_id, since, aid_types, created_at, updated_at, created_by_id)
+            SELECT %s, s.person, s.since, %s, %s, %s, %s FROM {_LINK_STAGE} s
+            WHERE NOT EXISTS (
+                SELECT 1 FROM {link} l WHERE l.member_id = %s AND l.person_id = s.person
+            )
+            """,  # noqa: S608
+            [member.pk, "[]", now, now, user_id, member.pk],
+        )
+        cursor.execute(f"DELETE FROM {_LINK_STAGE}")  # noqa: S608
 
 
 def _record_conflicts(

@@ -142,15 +142,21 @@ class AidEntry(models.Model):
         verbose_name=_("member institution"),
         on_delete=models.PROTECT,
         related_name="aid_entries",
+        db_index=False,
     )
     category = models.ForeignKey(
-        AidCategory, verbose_name=_("aid category"), on_delete=models.PROTECT, related_name="+"
+        AidCategory,
+        verbose_name=_("aid category"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     household = models.ForeignKey(
         "registry.Household",
         verbose_name=_("household"),
         on_delete=models.PROTECT,
         related_name="aid_entries",
+        db_index=False,
     )
     person = models.ForeignKey(
         "registry.Person",
@@ -160,6 +166,7 @@ class AidEntry(models.Model):
         null=True,
         blank=True,
         help_text=_("Empty when the aid went to the household as a whole."),
+        db_index=False,
     )
     quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=2)
     value = models.DecimalField(_("value (EGP)"), max_digits=14, decimal_places=2)
@@ -173,12 +180,14 @@ class AidEntry(models.Model):
         related_name="aid_entries",
         null=True,
         blank=True,
+        db_index=False,
     )
     governorate = models.ForeignKey(
         "geo.Governorate",
         verbose_name=_("governorate"),
         on_delete=models.PROTECT,
         related_name="aid_entries",
+        db_index=False,
     )
     district = models.ForeignKey(
         "geo.District",
@@ -187,6 +196,7 @@ class AidEntry(models.Model):
         related_name="aid_entries",
         null=True,
         blank=True,
+        db_index=False,
     )
     village = models.CharField(_("village or shiakha"), max_length=120, blank=True)
     delivered_by = models.ForeignKey(
@@ -196,6 +206,7 @@ class AidEntry(models.Model):
         related_name="+",
         null=True,
         blank=True,
+        db_index=False,
     )
     delivered_by_name = models.CharField(
         _("delivered by"),
@@ -219,7 +230,7 @@ class AidEntry(models.Model):
         blank=True,
         help_text=_("The member's reference for this delivery; importing it again adds nothing."),
     )
-    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),
@@ -227,10 +238,15 @@ class AidEntry(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,
     )
 
     objects = AidEntryQuerySet.as_manager()
 
+    # Every foreign key but `reverses` is left without its own index: the composite indexes
+    # below lead with household, person, governorate and member, and the others (category,
+    # program, district, users) are only looked up when one of those rows is deleted,
+    # which the ledger protects against or which is rare. Each index costs every insert.
     class Meta:
         verbose_name = _("aid entry")
         verbose_name_plural = _("aid entries")

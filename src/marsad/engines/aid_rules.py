@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import lru_cache
 
 from hijridate import Gregorian
 
@@ -45,6 +46,7 @@ HIJRI_FIRST = datetime.date(1924, 8, 1)
 HIJRI_LAST = datetime.date(2077, 11, 16)
 
 
+@lru_cache(maxsize=50_000)
 def hijri_year(day: datetime.date) -> int:
     """The Hijri (Umm al-Qura) year of a Gregorian date; 0 outside the supported range."""
     if not HIJRI_FIRST <= day <= HIJRI_LAST:

@@ -116,6 +116,9 @@ class Command(BaseCommand):
                 kind=kind,
                 mapping=mapping,
                 progress=progress,
+                # A dry run is the preview; a real run imports straight away, since the
+                # import checks every row itself and reports the rejected ones.
+                preview=bool(options["dry_run"]),
                 dry_run=options["dry_run"],
             )
         except ApplicationError as error:
