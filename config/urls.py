@@ -13,6 +13,7 @@ urlpatterns = [
     path("registry-scan/", include("marsad.matching.scan_urls")),
     path("aid/", include("marsad.assistance.urls")),
     path("imports/", include("marsad.imports.urls")),
+    path("observatory/", include("marsad.observatory.urls")),
     path("api/", include("marsad.api.urls")),
     path("", include("marsad.dashboard.urls")),
 ]

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "marsad.programs",
     "marsad.assistance",
     "marsad.imports",
+    "marsad.observatory",
     "marsad.dashboard",
     "marsad.api",
 ]
@@ -191,6 +192,8 @@ REST_FRAMEWORK = {
 
 # A tile layer for maps is optional: without one, maps draw the shipped boundaries only.
 MARSAD_TILE_URL = os.environ.get("MARSAD_TILE_URL", "")
+# The gap map's tile layer; empty (and MARSAD_TILE_URL empty): boundaries only, offline.
+MARSAD_MAP_TILE_URL = os.environ.get("MARSAD_MAP_TILE_URL", MARSAD_TILE_URL)
 
 LOGGING = {
     "version": 1,

@@ -492,3 +492,104 @@ class ReachReportSerializer(serializers.Serializer):
     )
     rows = ReachRowSerializer(many=True)
     total = ReachRowSerializer(help_text="Each person and household counted once over all rows.")
+
+
+# The development gap observatory
+
+
+class GapQuerySerializer(serializers.Serializer):
+    level = serializers.ChoiceField(choices=["governorate", "district"], default="governorate")
+    measure = serializers.CharField(
+        default="gap",
+        help_text="gap, need, coverage, gap_rank, indicator:<code> or coverage:<code> "
+        "(the table's `measures` lists them).",
+    )
+    sector = serializers.CharField(
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="Aid category code, its sub-categories included; empty for all aid.",
+    )
+    period = WesternDigitsCharField(
+        default="all", help_text="all, a year (2026) or a quarter (2026-Q3)."
+    )
+
+
+class GapDriverSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+    contribution = serializers.FloatField(
+        allow_null=True, help_text="Share of the need score this indicator explains, 0–1."
+    )
+
+
+class GapRowSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="Governorate (national-ID) or district code.")
+    name = serializers.CharField(help_text="In the request's language.")
+    name_ar = serializers.CharField()
+    name_en = serializers.CharField()
+    value = serializers.FloatField(allow_null=True, help_text="The chosen measure.")
+    need = serializers.FloatField(
+        allow_null=True, help_text="0–1, 1 = most need; null: not enough data."
+    )
+    coverage = serializers.FloatField(allow_null=True, help_text="0–1, 1 = most coverage.")
+    gap = serializers.FloatField(allow_null=True, help_text="need × (1 − coverage).")
+    gap_rank = serializers.FloatField(
+        allow_null=True, help_text="Percentile of need × (1 − percentile of coverage)."
+    )
+    rank = serializers.IntegerField(allow_null=True, help_text="1 = largest gap.")
+    population = serializers.IntegerField(allow_null=True)
+    households_reached = serializers.IntegerField(
+        allow_null=True, help_text="Distinct households; null when suppressed (small count)."
+    )
+    people_reached = serializers.IntegerField(allow_null=True)
+    value_per_capita = serializers.FloatField(allow_null=True, help_text="EGP per person.")
+    members_active = serializers.IntegerField()
+    programs_active = serializers.IntegerField()
+    suppressed = serializers.BooleanField(
+        help_text="A count below the coalition's small-count threshold was hidden."
+    )
+    missing = serializers.ListField(
+        child=serializers.CharField(), help_text="Indicators and measures without a value."
+    )
+    drivers = GapDriverSerializer(many=True)
+
+
+class GapMeasureSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+
+
+class GapTableSerializer(serializers.Serializer):
+    as_of = serializers.DateTimeField(allow_null=True, help_text="When the snapshot was computed.")
+    level = serializers.CharField()
+    measure = serializers.CharField()
+    measure_label = serializers.CharField()
+    sector = serializers.CharField()
+    period = serializers.CharField()
+    threshold = serializers.IntegerField(
+        help_text="Smallest count shown to members and the public."
+    )
+    measures = GapMeasureSerializer(many=True)
+    rows = GapRowSerializer(many=True, help_text="By priority rank; areas without a gap last.")
+
+
+class GapFeatureSerializer(serializers.Serializer):
+    type = serializers.CharField(default="Feature")
+    id = serializers.CharField()
+    properties = GapRowSerializer()
+    geometry = serializers.JSONField(
+        help_text="GeoJSON Polygon or MultiPolygon, WGS 84, simplified."
+    )
+
+
+class GapFeatureCollectionSerializer(serializers.Serializer):
+    type = serializers.CharField(default="FeatureCollection")
+    as_of = serializers.DateTimeField(allow_null=True)
+    level = serializers.CharField()
+    measure = serializers.CharField()
+    measure_label = serializers.CharField()
+    sector = serializers.CharField()
+    period = serializers.CharField()
+    threshold = serializers.IntegerField()
+    features = GapFeatureSerializer(many=True)

@@ -11,7 +11,7 @@ app_name = "api"
 SCHEMA_SETTINGS = {
     "TITLE": "Marsad API",
     "DESCRIPTION": (
-        "Registration, coordination and aid-ledger API of Marsad for member institutions' "
+        "Registration, coordination, aid-ledger and gap-map API of Marsad for member institutions' "
         "systems. "
         "Authenticate with `Authorization: Token <key>`; see docs/api.md for the error codes."
     ),
@@ -26,5 +26,7 @@ urlpatterns = [
     path("aid-entries/", views.AidEntryListCreateView.as_view(), name="aid_entries"),
     path("aid-entries/<int:pk>/reverse/", views.AidEntryReverseView.as_view(), name="aid_reverse"),
     path("reach/", views.ReachView.as_view(), name="reach"),
+    path("gap/", views.GapTableView.as_view(), name="gap_table"),
+    path("gap/geojson/", views.GapGeoJsonView.as_view(), name="gap_geojson"),
     path("schema/", SpectacularAPIView.as_view(custom_settings=SCHEMA_SETTINGS), name="schema"),
 ]

@@ -36,6 +36,9 @@ from marsad.api.serializers import (
     AidFindingSerializer,
     AidReverseSerializer,
     ErrorSerializer,
+    GapFeatureCollectionSerializer,
+    GapQuerySerializer,
+    GapTableSerializer,
     HouseholdRegisteredSerializer,
     HouseholdRegistrationSerializer,
     PersonCheckResultSerializer,
@@ -63,6 +66,7 @@ from marsad.matching.selectors import (
     people_visible_in_full,
     visible_in_full,
 )
+from marsad.observatory import selectors as gap_selectors
 from marsad.registry.errors import RegistryError
 from marsad.registry.models import Person
 from marsad.registry.services import (
@@ -648,3 +652,55 @@ class ReachView(APIView):
             "total": row(report.total),
         }
         return Response(ReachReportSerializer(body).data)
+
+
+# The development gap observatory
+
+GAP_DESCRIPTION = (
+    "Read from the latest stored snapshot of the gap index (recomputed in the background when "
+    "data changes, and nightly); a sector and period never computed before is computed once. "
+    "Any signed-in user; counts of households and people below the coalition's small-count "
+    "threshold, and figures derived from them, are null with `suppressed: true` for everyone "
+    "but the secretariat. A bad parameter is 400 with observatory.unknown_level, "
+    "observatory.unknown_measure, observatory.unknown_sector or observatory.unknown_period."
+)
+
+
+def _gap_query(request: Request) -> dict[str, Any]:
+    query = GapQuerySerializer(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    return dict(query.validated_data)
+
+
+class GapTableView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="gap_table",
+        summary="The gap table: need, coverage and gap per area",
+        description=GAP_DESCRIPTION,
+        tags=["observatory"],
+        parameters=[GapQuerySerializer],
+        responses={200: GapTableSerializer, 400: ERROR_400, 401: ERROR_401},
+    )
+    def get(self, request: Request) -> Response:
+        table = gap_selectors.gap_table(**_gap_query(request), user=request.user)
+        body = dataclasses.asdict(table)
+        body["measures"] = [{"key": key, "label": label} for key, label in table.measures]
+        return Response(GapTableSerializer(body).data)
+
+
+class GapGeoJsonView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="gap_geojson",
+        summary="The gap map as GeoJSON",
+        description=GAP_DESCRIPTION
+        + " Each feature's properties are a row of the gap table; geometries are simplified.",
+        tags=["observatory"],
+        parameters=[GapQuerySerializer],
+        responses={200: GapFeatureCollectionSerializer, 400: ERROR_400, 401: ERROR_401},
+    )
+    def get(self, request: Request) -> Response:
+        return Response(gap_selectors.gap_geojson(**_gap_query(request), user=request.user))

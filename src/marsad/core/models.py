@@ -95,6 +95,14 @@ class CoalitionSettings(models.Model):
         help_text=_("Match probability above which a pair goes to the review queue."),
     )
     vulnerability_weights = models.JSONField(_("vulnerability weights"), default=dict, blank=True)
+    small_count_threshold = models.PositiveSmallIntegerField(
+        _("smallest count shown"),
+        default=10,
+        help_text=_(
+            "Counts of households or people below this number are hidden from members and "
+            "the public (the secretariat sees them)."
+        ),
+    )
 
     class Meta:
         verbose_name = _("coalition settings")

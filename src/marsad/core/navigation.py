@@ -41,6 +41,7 @@ NAVIGATION: tuple[NavItem, ...] = (
         _("Reach report"),
         frozenset({Role.SECRETARIAT_ANALYST, Role.BOARD_MEMBER, Role.MEMBER_ADMIN}),
     ),
+    NavItem("observatory:map", _("Development gaps"), ALL_ROLES - {Role.VOLUNTEER}),
     NavItem(
         "members:member_list",
         _("Member institutions"),

@@ -59,6 +59,7 @@ from marsad.imports.parsing import (
 )
 from marsad.matching.linkage import governorate_index
 from marsad.members.models import Member
+from marsad.observatory.tasks import gap_recompute_request
 from marsad.registry import batch as registry_batch
 from marsad.registry.errors import RegistryError
 from marsad.registry.models import Household, Person
@@ -552,6 +553,9 @@ def import_run(*, batch: ImportBatch, by: Any, progress: Progress | None = None)
         batch.finished_at = timezone.now()
         batch.save(update_fields=["status", "finished_at"])
         run.report()
+    if batch.created:
+        # Bulk writes send no signals: the gap map is told once per import.
+        gap_recompute_request()
     return batch
 
 

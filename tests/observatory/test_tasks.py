@@ -1,0 +1,51 @@
+"""Recompute requests are coalesced: a burst of changes queues one task."""
+
+import pytest
+from django_tasks_db.models import DBTaskResult
+
+from marsad.observatory.models import GapSnapshot, RecomputeRequest
+from marsad.observatory.tasks import gap_recompute_request, gap_recompute_task
+from tests.assistance.factories import entry_create, family_create
+
+pytestmark = pytest.mark.django_db
+
+
+def queued():
+    return DBTaskResult.objects.filter(task_path__endswith="gap_recompute_task").count()
+
+
+def test_two_requests_queue_one_task():
+    # when
+    first = gap_recompute_request()
+    second = gap_recompute_request()
+    # then
+    assert (first, second) == (True, False)
+    assert queued() == 1
+    row = RecomputeRequest.objects.get(pk=1)
+    assert row.pending is True
+    assert row.requested_at is not None
+
+
+def test_a_request_after_the_task_started_queues_the_next_one():
+    gap_recompute_request()
+    gap_recompute_task.call()  # the worker starts it: the flag is cleared
+    assert RecomputeRequest.objects.get(pk=1).pending is False
+    assert GapSnapshot.objects.count() == 2
+    assert gap_recompute_request() is True
+    assert queued() == 2
+
+
+def test_a_lost_task_does_not_block_requests_for_ever():
+    gap_recompute_request()
+    DBTaskResult.objects.all().delete()
+    assert gap_recompute_request() is True
+    assert queued() == 1
+
+
+def test_recording_deliveries_asks_once_per_transaction(nour, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        household = family_create(member=nour, size=1)
+        entry_create(member=nour, household=household)
+        entry_create(member=nour, household=household)
+    assert len(callbacks) == 1
+    assert queued() == 1
