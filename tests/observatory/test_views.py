@@ -313,3 +313,20 @@ def test_table_and_export_agree_for_a_member_user(client, nour, served_minya):
     # then
     assert [row[1] for row in rows] == [row.code for row in table.rows]
     assert "3" not in {row[9] for row in rows}
+
+
+def test_districts_with_imported_boundaries_are_drawn(client, minya_markaz):
+    # given: the markaz's boundary was imported (a small square inside Minya)
+    minya_markaz.boundary = {
+        "type": "Polygon",
+        "coordinates": [[[30.7, 28.1], [30.8, 28.1], [30.8, 28.2], [30.7, 28.2], [30.7, 28.1]]],
+    }
+    minya_markaz.save()
+    client.force_login(secretariat_create())
+    # when
+    geojson = client.get(reverse("observatory:geojson"), {"level": "district"}).json()
+    # then
+    [feature] = geojson["features"]
+    assert feature["id"] == "EG2401"
+    assert feature["geometry"]["type"] in {"Polygon", "MultiPolygon"}
+    assert feature["properties"]["name_ar"] == "مركز المنيا"
