@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import F
 
+from marsad.assistance.models import AidEntry
 from marsad.core.crypto import blind_index, decrypt_pii
 from marsad.engines.nid import parse_national_id
 from marsad.members.models import Member, Role, User
@@ -57,6 +58,7 @@ def test_demo_load_twice_is_refused_unless_if_empty():
 def test_demo_is_deterministic_for_a_seed():
     call_command("demo", "load", "--people", "120", "--seed", "7", stdout=StringIO())
     first = list(Person.objects.order_by("pk").values_list("full_name", "birth_date", "phone"))
+    AidEntry.objects.all().delete()  # deliveries protect the people they went to
     Person.objects.all().delete()
     Household.objects.all().delete()
     User.objects.all().delete()
@@ -64,3 +66,17 @@ def test_demo_is_deterministic_for_a_seed():
     call_command("demo", "load", "--people", "120", "--seed", "7", stdout=StringIO())
     second = list(Person.objects.order_by("pk").values_list("full_name", "birth_date", "phone"))
     assert first == second
+
+
+def test_the_demo_ledger_has_deliveries_and_an_overlap_between_members():
+    call_command("demo", "load", "--people", "400", "--seed", "7", stdout=StringIO())
+    entries = AidEntry.objects.effective()
+    assert entries.filter(category__code="food-box").exists()
+    # Some households are served by two members: the reach report has an overlap to show.
+    by_household = {}
+    for household, member in entries.values_list("household_id", "member_id"):
+        by_household.setdefault(household, set()).add(member)
+    assert any(len(members) > 1 for members in by_household.values())
+    # Every delivery is made in the household's own governorate, in the past.
+    assert not entries.exclude(governorate=F("household__governorate")).exists()
+    assert not entries.filter(delivered_on__gt=datetime.date.today()).exists()  # noqa: DTZ011

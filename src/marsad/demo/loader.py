@@ -10,12 +10,14 @@ import os
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from itertools import islice
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
 
+from marsad.assistance.models import AidCategory, AidEntry
 from marsad.core.audit import audit_record
 from marsad.demo.districts import DEMO_DISTRICTS
 from marsad.demo.people import SyntheticHousehold, SyntheticPerson, generate_households
@@ -132,6 +134,7 @@ class DemoResult:
     districts: int
     households: int
     people: int
+    aid_entries: int = 0
 
 
 def demo_exists() -> bool:
@@ -172,16 +175,22 @@ def demo_load(
         members=members,
         progress=progress,
     )
+    aid_entries = _aid_ledger(seed=seed, today=today)
     audit_record(
         actor=None,
         action="create",
         target_type="demo",
         target_id=str(seed),
         target_label="demo data",
-        changes={"households": households, "people": persons},
+        changes={"households": households, "people": persons, "aid_entries": aid_entries},
     )
     return DemoResult(
-        len(members), len(users), sum(map(len, districts.values())), households, persons
+        len(members),
+        len(users),
+        sum(map(len, districts.values())),
+        households,
+        persons,
+        aid_entries,
     )
 
 
@@ -359,3 +368,70 @@ def _person_row(person: SyntheticPerson, household: Household) -> Person:
     if clean is None:
         raise ValueError(f"demo person {person.key} is invalid: {problems}")
     return Person(household=household, member_id=household.member_id, **person_fields(clean))
+
+
+def _aid_ledger(*, seed: int, today: datetime.date) -> int:
+    """Some deliveries, so the ledger, histories and reach report have something to show.
+
+    Every fourth household gets a food box from its registering member in one of the past
+    twelve months; every twentieth also a medical visit for its head from another member
+    active in its governorate (which then serves the head), so the reach report shows the
+    overlap between members. No category these use has a duplicate-aid rule.
+    """
+    categories = {
+        c.code: c for c in AidCategory.objects.filter(code__in=["food-box", "medical-visit"])
+    }
+    if len(categories) < 2:
+        return 0
+    active: dict[int, list[int]] = {}
+    through = Member.governorates.through.objects.filter(member__is_demo=True)
+    for governorate_id, member_id in through.values_list("governorate_id", "member_id").order_by(
+        "governorate_id", "member_id"
+    ):
+        active.setdefault(governorate_id, []).append(member_id)
+    chooser = random.Random(seed + 1)
+    first_of_month = today.replace(day=1)
+    entries: list[AidEntry] = []
+    links: list[ServiceLink] = []
+    households = Household.objects.filter(member__is_demo=True).order_by("pk")
+    rows = households.values_list("pk", "member_id", "governorate_id", "district_id", "head_id")
+    for index, (pk, member_id, governorate_id, district_id, head_id) in enumerate(rows):
+        if index % 4:
+            continue
+        month = first_of_month - datetime.timedelta(days=30 * chooser.randint(1, 11))
+        day = month.replace(day=chooser.randint(1, 28))
+        place = {"governorate_id": governorate_id, "district_id": district_id}
+        entries.append(
+            AidEntry(
+                member_id=member_id,
+                category=categories["food-box"],
+                household_id=pk,
+                quantity=Decimal(1),
+                value=Decimal(450),
+                delivered_on=day,
+                period_start=day,
+                period_end=day,
+                **place,
+            )
+        )
+        others = [m for m in active.get(governorate_id, []) if m != member_id]
+        if index % 20 == 0 and head_id is not None and others:
+            other = chooser.choice(others)
+            links.append(ServiceLink(member_id=other, person_id=head_id, since=day))
+            entries.append(
+                AidEntry(
+                    member_id=other,
+                    category=categories["medical-visit"],
+                    household_id=pk,
+                    person_id=head_id,
+                    quantity=Decimal(1),
+                    value=Decimal(300),
+                    delivered_on=day,
+                    period_start=day,
+                    period_end=day,
+                    **place,
+                )
+            )
+    ServiceLink.objects.bulk_create(links, batch_size=2000, ignore_conflicts=True)
+    AidEntry.objects.bulk_create(entries, batch_size=2000)
+    return len(entries)

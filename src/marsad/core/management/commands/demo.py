@@ -59,7 +59,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo loaded in {time.perf_counter() - started:.1f} s: {result.members} members, "
             f"{result.users} users, {result.districts} districts, "
-            f"{result.households:,} households, {result.people:,} people."
+            f"{result.households:,} households, {result.people:,} people, "
+            f"{result.aid_entries:,} aid deliveries."
         )
 
     def _print_logins(self) -> None:
