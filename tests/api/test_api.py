@@ -543,6 +543,7 @@ def test_the_schema_is_valid_openapi_listing_the_endpoints():
     assert schema["info"]["title"] == "Marsad API"
     assert set(schema["paths"]) == {
         "/api/households/",
+        "/api/households/batch/",
         "/api/people/check/",
         "/api/people/search/",
         "/api/people/{id}/",
@@ -604,3 +605,59 @@ def test_api_token_errors_clearly():
     with pytest.raises(CommandError, match="deactivated"):
         call_command("api_token", "gone")
     assert not Token.objects.exists()
+
+
+# Many households in one call
+
+
+def batch(*households):
+    return {"households": list(households)}
+
+
+def test_a_batch_registers_each_household_once_with_an_outcome_each(case_worker, other_worker):
+    register(other_worker, head())  # the head's national ID is registered by another member
+    payload = batch(
+        {"key": "H-1", **household(head())},
+        {
+            "key": "H-2",
+            **household(head(national_id="", full_name="سعاد محمود حسن علي", gender="F")),
+        },
+        {"key": "H-3", **household(head(national_id="123"))},
+    )
+    response = api_client(case_worker).post("/api/households/batch/", payload, format="json")
+    assert response.status_code == 200
+    outcomes = response.json()["households"]
+    assert [(o["key"], o["index"], o["status"]) for o in outcomes] == [
+        ("H-1", 0, "created"),
+        ("H-2", 1, "created"),
+        ("H-3", 2, "rejected"),
+    ]
+    existing = Person.objects.get(member=other_worker.member)
+    assert outcomes[0]["linked"] == [existing.pk]
+    assert outcomes[0]["created"] == []
+    assert len(outcomes[1]["created"]) == 1
+    assert outcomes[2]["problems"][0]["code"] == "registry.national_id.wrong_length"
+    assert Person.objects.count() == 2
+    # Sending the same call again adds nothing.
+    again = api_client(case_worker).post("/api/households/batch/", payload, format="json")
+    assert [o["status"] for o in again.json()["households"]] == [
+        "existing",
+        "existing",
+        "rejected",
+    ]
+    assert Person.objects.count() == 2
+    assert Household.objects.filter(member=case_worker.member).count() == 2
+
+
+def test_a_batch_needs_a_key_per_household_and_a_registering_role(case_worker):
+    response = api_client(case_worker).post(
+        "/api/households/batch/", batch(household(head())), format="json"
+    )
+    assert response.status_code == 400
+    assert nothing_stored()
+    analyst = secretariat_create()
+    forbidden = api_client(analyst).post(
+        "/api/households/batch/", batch({"key": "H-1", **household(head())}), format="json"
+    )
+    assert forbidden.status_code == 403
+    assert nothing_stored()

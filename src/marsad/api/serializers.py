@@ -18,12 +18,15 @@ from rest_framework import serializers
 
 from marsad.engines.arabic import to_western_digits
 from marsad.engines.linkage.decision import Decision
+from marsad.registry.batch import HouseholdRow
 from marsad.registry.models import Gender, Person
 from marsad.registry.services import HouseholdInput
 from marsad.registry.validation import PersonInput
 
 #: Most people in one request; more is not a household but a file (`marsad dedupe`).
 MAX_PEOPLE = 100
+#: Households in one batch call: one transaction, a few seconds of work at most.
+MAX_BATCH = 1000
 
 
 class WesternDigitsCharField(serializers.CharField):
@@ -105,7 +108,9 @@ class PersonInputSerializer(serializers.Serializer):
         return PersonInput(**{f.name: values[f.name] for f in dataclasses.fields(PersonInput)})
 
 
-class HouseholdRegistrationSerializer(serializers.Serializer):
+class HouseholdFieldsSerializer(serializers.Serializer):
+    """A household and its people, as both the one-household and the batch calls take them."""
+
     governorate = WesternDigitsCharField(
         max_length=10, allow_blank=True, help_text='Governorate code of the national ID ("24").'
     )
@@ -131,6 +136,24 @@ class HouseholdRegistrationSerializer(serializers.Serializer):
         round_places=True,
     )
     people = PersonInputSerializer(many=True, allow_empty=True, max_length=MAX_PEOPLE)
+
+    @staticmethod
+    def household_of(values: dict[str, Any]) -> HouseholdInput:
+        return HouseholdInput(
+            governorate=values["governorate"],
+            district=values["district"],
+            village=values["village"],
+            address=values["address"],
+            latitude=values["latitude"],
+            longitude=values["longitude"],
+        )
+
+    @staticmethod
+    def people_of(values: dict[str, Any]) -> list[PersonInput]:
+        return [PersonInputSerializer.person_input(p) for p in values["people"]]
+
+
+class HouseholdRegistrationSerializer(HouseholdFieldsSerializer):
     confirm_warnings = serializers.BooleanField(
         default=False,
         help_text="Send true after a person has checked the warnings of a 428 response.",
@@ -142,18 +165,32 @@ class HouseholdRegistrationSerializer(serializers.Serializer):
     )
 
     def household_input(self) -> HouseholdInput:
-        values = self.validated_data
-        return HouseholdInput(
-            governorate=values["governorate"],
-            district=values["district"],
-            village=values["village"],
-            address=values["address"],
-            latitude=values["latitude"],
-            longitude=values["longitude"],
-        )
+        return self.household_of(self.validated_data)
 
     def people_input(self) -> list[PersonInput]:
-        return [PersonInputSerializer.person_input(p) for p in self.validated_data["people"]]
+        return self.people_of(self.validated_data)
+
+
+class HouseholdBatchItemSerializer(HouseholdFieldsSerializer):
+    key = serializers.CharField(
+        max_length=64,
+        help_text="Your system's reference for the household; sending it again adds nothing.",
+    )
+
+
+class HouseholdBatchSerializer(serializers.Serializer):
+    households = HouseholdBatchItemSerializer(many=True, max_length=MAX_BATCH)
+
+    def rows(self) -> list[HouseholdRow]:
+        return [
+            HouseholdRow(
+                key=item["key"],
+                line=index,
+                household=HouseholdFieldsSerializer.household_of(item),
+                people=HouseholdFieldsSerializer.people_of(item),
+            )
+            for index, item in enumerate(self.validated_data["households"])
+        ]
 
 
 class PersonCheckSerializer(PersonInputSerializer):
@@ -593,3 +630,28 @@ class GapFeatureCollectionSerializer(serializers.Serializer):
     period = serializers.CharField()
     threshold = serializers.IntegerField()
     features = GapFeatureSerializer(many=True)
+
+
+class HouseholdOutcomeSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    index = serializers.IntegerField(source="line", help_text="Position in `households`.")
+    status = serializers.ChoiceField(choices=["created", "existing", "rejected"])
+    household_id = serializers.IntegerField(allow_null=True)
+    problems = ProblemSerializer(many=True)
+    warnings = ProblemSerializer(many=True, help_text="Soft warnings, accepted.")
+    created = serializers.ListField(child=serializers.IntegerField(), help_text="New people.")
+    linked = serializers.ListField(
+        child=serializers.IntegerField(),
+        help_text="People registered already (same national ID), now served by you.",
+    )
+    pending = serializers.ListField(
+        child=serializers.IntegerField(),
+        help_text="New people held as probable duplicates until a reviewer decides.",
+    )
+    to_review = serializers.ListField(
+        child=serializers.IntegerField(), help_text="New people with a possible duplicate."
+    )
+
+
+class HouseholdBatchResultSerializer(serializers.Serializer):
+    households = HouseholdOutcomeSerializer(many=True)

@@ -20,6 +20,11 @@ SCHEMA_SETTINGS = {
 
 urlpatterns = [
     path("households/", views.HouseholdRegisterView.as_view(), name="household_register"),
+    path(
+        "households/batch/",
+        views.HouseholdBatchView.as_view(),
+        name="household_register_batch",
+    ),
     path("people/check/", views.PersonCheckView.as_view(), name="person_check"),
     path("people/search/", views.PersonSearchView.as_view(), name="person_search"),
     path("people/<int:pk>/", views.PersonDetailView.as_view(), name="person_detail"),

@@ -39,6 +39,8 @@ from marsad.api.serializers import (
     GapFeatureCollectionSerializer,
     GapQuerySerializer,
     GapTableSerializer,
+    HouseholdBatchResultSerializer,
+    HouseholdBatchSerializer,
     HouseholdRegisteredSerializer,
     HouseholdRegistrationSerializer,
     PersonCheckResultSerializer,
@@ -67,6 +69,7 @@ from marsad.matching.selectors import (
     visible_in_full,
 )
 from marsad.observatory import selectors as gap_selectors
+from marsad.registry.batch import households_register_batch
 from marsad.registry.errors import RegistryError
 from marsad.registry.models import Person
 from marsad.registry.services import (
@@ -308,6 +311,41 @@ class HouseholdRegisterView(APIView):
         )
         body = HouseholdRegisteredSerializer(registration_dict(result)).data
         return Response(body, status=status.HTTP_201_CREATED)
+
+
+class HouseholdBatchView(APIView):
+    """Many households in one call, for member systems that hold their own registers."""
+
+    permission_classes = [IsAuthenticated, CanRegisterHouseholds]
+
+    @extend_schema(
+        operation_id="household_register_batch",
+        summary="Register many households at once (up to 1,000)",
+        description=(
+            "One transaction for the whole call, with the same checks as registering one "
+            "household, and an outcome per household in the order sent: `created`, "
+            "`existing` (this `key` was sent before: nothing is added, so a call can be "
+            "repeated safely) or `rejected` with its `problems`. Soft warnings are accepted "
+            "and listed. A person whose national ID is registered already is linked to your "
+            "institution, not copied; probable duplicates are held for review."
+        ),
+        tags=["registry"],
+        request=HouseholdBatchSerializer,
+        responses={
+            200: HouseholdBatchResultSerializer,
+            400: ERROR_400,
+            401: ERROR_401,
+            403: ERROR_403,
+        },
+    )
+    def post(self, request: Request) -> Response:
+        serializer = HouseholdBatchSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        outcomes = households_register_batch(
+            member=request.user.member, by=request.user, rows=serializer.rows(), source="api"
+        )
+        body = HouseholdBatchResultSerializer({"households": outcomes}).data
+        return Response(body, status=status.HTTP_200_OK)
 
 
 class PersonCheckView(APIView):
