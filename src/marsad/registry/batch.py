@@ -53,10 +53,14 @@ from marsad.matching.selectors import (
 )
 from marsad.matching.services import CasePair, cases_open_bulk
 from marsad.members.models import Member
-from marsad.registry.errors import RegistryError
 from marsad.registry.models import Household, HouseholdMembership, Person, ServiceLink
-from marsad.registry.services import HouseholdInput, person_fields, place_problems
-from marsad.registry.validation import CleanPerson, PersonInput, Problem, validate_person
+from marsad.registry.services import (
+    HouseholdInput,
+    person_fields,
+    place_problems,
+    validate_people,
+)
+from marsad.registry.validation import CleanPerson, PersonInput, Problem
 
 #: Longest household key: the width of `Household.source_key`.
 KEY_MAX_LENGTH = 64
@@ -226,36 +230,8 @@ def _row_problems(
 ) -> tuple[Governorate | None, District | None, list[CleanPerson], list[Problem]]:
     """Exactly the checks of `services.household_register`, in the same order."""
     governorate, district, problems = places.check(row.household)
-    cleaned: list[CleanPerson] = []
-    for index, data in enumerate(row.people):
-        person, person_problems = validate_person(data, index=index)
-        problems += person_problems
-        if person is not None:
-            cleaned.append(person)
-    if not row.people:
-        problems.append(
-            Problem(
-                "people", RegistryError.NO_MEMBERS, _("Add at least one member of the household.")
-            )
-        )
-    elif sum(1 for p in row.people if p.relation == Person.Relation.HEAD) != 1:
-        problems.append(
-            Problem(
-                "people",
-                RegistryError.NO_HEAD,
-                _("Exactly one member must be the head of the household."),
-            )
-        )
-    indexes = [p.national_id_index for p in cleaned if p.national_id_index]
-    if len(indexes) != len(set(indexes)):
-        problems.append(
-            Problem(
-                "people",
-                RegistryError.DUPLICATE_IN_REQUEST,
-                _("The same national ID is written for two members."),
-            )
-        )
-    return governorate, district, cleaned, problems
+    cleaned, found = validate_people(row.people)
+    return governorate, district, cleaned, problems + found
 
 
 def _chunks(values: list[Any]) -> list[list[Any]]:

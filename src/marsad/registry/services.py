@@ -99,6 +99,41 @@ def validate_household(
     return governorate, district, place_problems(data, governorate, district)
 
 
+def validate_people(people: list[PersonInput]) -> tuple[list[CleanPerson], list[Problem]]:
+    """A household's people checked one by one and together (one head, no repeated ID)."""
+    problems: list[Problem] = []
+    cleaned: list[CleanPerson] = []
+    for index, data in enumerate(people):
+        person, person_problems = validate_person(data, index=index)
+        problems += person_problems
+        if person is not None:
+            cleaned.append(person)
+    if not people:
+        problems.append(
+            Problem(
+                "people", RegistryError.NO_MEMBERS, _("Add at least one member of the household.")
+            )
+        )
+    elif sum(1 for p in people if p.relation == Person.Relation.HEAD) != 1:
+        problems.append(
+            Problem(
+                "people",
+                RegistryError.NO_HEAD,
+                _("Exactly one member must be the head of the household."),
+            )
+        )
+    indexes = [p.national_id_index for p in cleaned if p.national_id_index]
+    if len(indexes) != len(set(indexes)):
+        problems.append(
+            Problem(
+                "people",
+                RegistryError.DUPLICATE_IN_REQUEST,
+                _("The same national ID is written for two members."),
+            )
+        )
+    return cleaned, problems
+
+
 def already_registered_error(person: Person, *, index: int) -> ApplicationError:
     summary = coordination_summary(person)
     return ApplicationError(
@@ -145,35 +180,8 @@ def household_register(
       and the caller did not ask to link that person (`link_existing` holds their indexes).
     """
     governorate, district, problems = validate_household(household)
-    cleaned: list[CleanPerson] = []
-    for index, data in enumerate(people):
-        person, person_problems = validate_person(data, index=index)
-        problems += person_problems
-        if person is not None:
-            cleaned.append(person)
-    if not people:
-        problems.append(
-            Problem(
-                "people", RegistryError.NO_MEMBERS, _("Add at least one member of the household.")
-            )
-        )
-    elif sum(1 for p in people if p.relation == Person.Relation.HEAD) != 1:
-        problems.append(
-            Problem(
-                "people",
-                RegistryError.NO_HEAD,
-                _("Exactly one member must be the head of the household."),
-            )
-        )
-    indexes = [p.national_id_index for p in cleaned if p.national_id_index]
-    if len(indexes) != len(set(indexes)):
-        problems.append(
-            Problem(
-                "people",
-                RegistryError.DUPLICATE_IN_REQUEST,
-                _("The same national ID is written for two members."),
-            )
-        )
+    cleaned, found = validate_people(people)
+    problems += found
     if problems:
         raise _invalid(problems)
     assert governorate is not None  # noqa: S101 - validate_household returned no problem
