@@ -698,11 +698,7 @@ def _record_conflicts(
     user_id: int | None,
 ) -> None:
     by_ref = {-(item.index + 1): ids[rows[item.index].key] for item in items}
-    resolution = {
-        aid_rules.Action.FLAG: AidConflict.Resolution.FLAGGED,
-        aid_rules.Action.WARN: AidConflict.Resolution.CONFIRMED,
-        aid_rules.Action.BLOCK: AidConflict.Resolution.OVERRIDDEN,
-    }
+    resolution = AidConflict.RESOLUTION_BY_ACTION
     conflicts = []
     for item in items:
         engine = caught.get(item.index)

@@ -290,6 +290,13 @@ class AidConflict(models.Model):
         CONFIRMED = "confirmed", _("Warned and confirmed")
         OVERRIDDEN = "overridden", _("Block overridden")
 
+    #: What recording a delivery despite a finding means, by the rule's action.
+    RESOLUTION_BY_ACTION = {
+        aid_rules.Action.FLAG: Resolution.FLAGGED,
+        aid_rules.Action.WARN: Resolution.CONFIRMED,
+        aid_rules.Action.BLOCK: Resolution.OVERRIDDEN,
+    }
+
     entry = models.ForeignKey(
         AidEntry, verbose_name=_("delivery"), on_delete=models.CASCADE, related_name="conflicts"
     )

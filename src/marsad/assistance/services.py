@@ -186,11 +186,7 @@ def _write(*, member: Member, by: Any, clean: CleanEntry, evidence: File | None)
 
 
 def _record_conflicts(entry: AidEntry, outcome: aid_rules.Outcome, *, by: Any, reason: str) -> None:
-    resolution = {
-        aid_rules.Action.FLAG: AidConflict.Resolution.FLAGGED,
-        aid_rules.Action.WARN: AidConflict.Resolution.CONFIRMED,
-        aid_rules.Action.BLOCK: AidConflict.Resolution.OVERRIDDEN,
-    }
+    resolution = AidConflict.RESOLUTION_BY_ACTION
     user = by if getattr(by, "pk", None) else None
     AidConflict.objects.bulk_create(
         AidConflict(
