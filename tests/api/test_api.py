@@ -6,6 +6,7 @@ from io import StringIO
 import pytest
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from rest_framework.throttling import UserRateThrottle
@@ -406,7 +407,7 @@ def test_search_finds_an_id_registered_by_another_member_without_pii(case_worker
                 {
                     "member": str(case_worker.member),
                     "aid_types": [],
-                    "since": person.created_at.date().isoformat(),
+                    "since": timezone.localdate(person.created_at).isoformat(),
                 }
             ],
             "governorate": person.household.governorate.name,

@@ -1,9 +1,9 @@
 """In Chromium: the live duplicate-aid check, a block overridden by an admin, a reversal."""
 
-import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from marsad.assistance.models import AidCategory, AidConflict, AidEntry, DuplicateAidRule
 from marsad.assistance.taxonomy import CATEGORIES, RULES
@@ -52,7 +52,7 @@ def test_live_check_block_override_and_reverse(browser, live_server):
     user_create(role=Role.CASE_WORKER, member=amal, username="amal-case")
     user_create(role=Role.MEMBER_ADMIN, member=amal, username="amal-admin")
     household = family_create(member=nour, size=2, served_by=(amal,))
-    today = datetime.date.today()  # noqa: DTZ011
+    today = timezone.localdate()
     entry_create(member=nour, household=household, category="monthly-cash", delivered_on=today)
     page = browser.new_page()
 

@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from marsad.core.models import AuditEvent
 from marsad.geo.models import District, Governorate
@@ -222,7 +223,7 @@ def test_csv_export_holds_exactly_the_rows_of_the_table(client, served_minya, me
         "" if row.gap is None else f"{round(row.gap, 4):g}" for row in table.rows
     ]
     assert len(rows) == 27
-    as_of = table.as_of.astimezone().date().isoformat()
+    as_of = timezone.localtime(table.as_of).date().isoformat()
     assert response["Content-Disposition"].endswith(f'-all-{as_of}.csv"')
     event = AuditEvent.objects.get(action="export")
     assert event.actor == user

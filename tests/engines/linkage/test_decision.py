@@ -84,3 +84,23 @@ def test_the_same_valid_id_overrides_a_date_typo():
 )
 def test_decide(probability, conflict, expected):
     assert decide(probability, conflict, match=0.99, review=0.5) == expected
+
+
+def test_identifiers_one_typo_apart_keep_a_wrong_birth_date_from_splitting_the_pair():
+    # FEBRL-style 7-digit identifiers with no check digit: one transposition apart.
+    a = row(first_name="james", family_name="sebregts", national_id="5342529",
+            birth_date="1904-04-04")  # fmt: skip
+    b = row(first_name="james", family_name="sebregts", national_id="5342259",
+            birth_date="1915-11-02")  # fmt: skip
+    assert hard_conflict(a, b) is None
+    # Two typos apart, nothing excuses the other birth date: the birth date rule holds.
+    c = row(first_name="james", family_name="sebregts", national_id="5342951",
+            birth_date="1915-11-02")  # fmt: skip
+    assert hard_conflict(a, c) == Conflict.DIFFERENT_BIRTH_DATES
+
+
+def test_identifiers_one_typo_apart_do_not_lift_the_name_rules():
+    typo = NID[:10] + "8" + NID[11:]
+    brother = row(full_name="حسين محمد علي", national_id=typo, birth_date="1982-08-15")
+    a = row(full_name="حسن محمد علي", national_id=NID, birth_date="1982-08-15")
+    assert hard_conflict(a, brother) == Conflict.SIBLING_PATTERN

@@ -20,6 +20,9 @@ from marsad.engines.linkage.features import FeatureRow
 Predicate = Callable[[FeatureRow, FeatureRow], bool]
 
 NAME_FUZZY_THRESHOLD: Final = 0.92
+#: Stands in a custom level's SQL for the engine's Jaro–Winkler function (it has another name
+#: on DuckDB than on Spark).
+JARO_WINKLER: Final = "{jaro_winkler}"
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,9 @@ class Level:
     sql: str = ""
     threshold: float = 0.0
     test: Predicate | None = None
+    #: Evidence of its own rather than a looser rung of the field's ladder: when training
+    #: never sees it among matches it weighs nothing, instead of the rung above's weight.
+    separate: bool = False
 
     def holds(self, left: FeatureRow, right: FeatureRow) -> bool:
         a, b = left.get(self.column), right.get(self.column)
@@ -108,6 +114,52 @@ def _name_missing(part: str) -> Level:
     )
 
 
+def _alike(a: FeatureRow, b: FeatureRow, part_a: str, part_b: str) -> bool:
+    """`part_a` of `a` is the same name as `part_b` of `b`: the same key, or a near spelling."""
+    key = a.get(f"{part_a}_key")
+    if key is not None and key == b.get(f"{part_b}_key"):
+        return True
+    x, y = a.get(part_a), b.get(part_b)
+    return (
+        isinstance(x, str)
+        and isinstance(y, str)
+        and JaroWinkler.similarity(x, y) >= NAME_FUZZY_THRESHOLD
+    )
+
+
+def _alike_sql(part_l: str, part_r: str) -> str:
+    return (
+        f'("{part_l}_key_l" = "{part_r}_key_r" OR '
+        f'{JARO_WINKLER}("{part_l}_l", "{part_r}_r") >= {NAME_FUZZY_THRESHOLD})'
+    )
+
+
+def _swapped(a: FeatureRow, b: FeatureRow) -> bool:
+    return _alike(a, b, "first", "family") and _alike(a, b, "family", "first")
+
+
+def _crossed(a: FeatureRow, b: FeatureRow) -> bool:
+    return _alike(a, b, "first", "family") or _alike(a, b, "family", "first")
+
+
+#: First and family names written the other way round (given name in the surname column).
+SWAPPED = Level(
+    "first and family swapped",
+    "custom",
+    sql=f"{_alike_sql('first', 'family')} AND {_alike_sql('family', 'first')}",
+    test=_swapped,
+    separate=True,
+)
+#: One record's first name is the other's family name (swapped, then one of them changed).
+CROSSED = Level(
+    "first name in the family name's place",
+    "custom",
+    sql=f"({_alike_sql('first', 'family')} OR {_alike_sql('family', 'first')})",
+    test=_crossed,
+    separate=True,
+)
+
+
 def _name(part: str, *, fuzzy: bool) -> Comparison:
     levels = [
         _name_missing(part),
@@ -117,6 +169,10 @@ def _name(part: str, *, fuzzy: bool) -> Comparison:
     ]
     if fuzzy:
         levels.append(Level("similar", "jaro_winkler", column=part, threshold=NAME_FUZZY_THRESHOLD))
+    if part in {"first", "family"}:
+        levels.append(SWAPPED)
+    if part == "first":
+        levels.append(CROSSED)
     levels.append(Level("different", "else"))
     return Comparison(f"{part}_name", tuple(levels))
 
@@ -190,6 +246,23 @@ def comparison_vector(left: FeatureRow, right: FeatureRow) -> tuple[int, ...]:
     return tuple(c.level_of(left, right) for c in COMPARISONS)
 
 
+def _engine_level_class() -> Any:
+    from splink.comparison_level_library import CustomLevel
+
+    class EngineLevel(CustomLevel):
+        """A custom level written for DuckDB, with the engine's Jaro–Winkler function."""
+
+        def __init__(self, sql: str) -> None:
+            super().__init__(sql, base_dialect_str="duckdb")
+
+        def create_sql(self, sql_dialect: Any) -> str:
+            function = sql_dialect.jaro_winkler_function_name
+            condition = self.sql_condition.replace(JARO_WINKLER, function)
+            return str(CustomLevel(condition, base_dialect_str="duckdb").create_sql(sql_dialect))
+
+    return EngineLevel
+
+
 def splink_comparisons(parameters: list[list[tuple[float, float]]] | None = None) -> list[Any]:
     """The same comparisons as Splink comparison creators (optionally with m/u set).
 
@@ -198,6 +271,7 @@ def splink_comparisons(parameters: list[list[tuple[float, float]]] | None = None
     import splink.comparison_level_library as cll
     from splink.comparison_library import CustomComparison
 
+    engine_level = _engine_level_class()
     result = []
     for c_index, comparison in enumerate(COMPARISONS):
         creators = []
@@ -206,7 +280,7 @@ def splink_comparisons(parameters: list[list[tuple[float, float]]] | None = None
             if level.kind == "null":
                 creator = cll.NullLevel(level.column)
             elif level.kind in {"custom", "null_custom"}:
-                creator = cll.CustomLevel(level.sql, base_dialect_str="duckdb")
+                creator = engine_level(level.sql)
                 if level.kind == "null_custom":
                     creator = creator.configure(is_null_level=True)
             elif level.kind == "exact":

@@ -9,7 +9,8 @@ say for certain, so that such relatives are never merged:
   digit, so it is not "valid" in this sense);
 - different genders are two people;
 - full birth dates that differ by more than one typed digit (or two swapped digits), a day,
-  or a day/month swap are two people — unless both records carry the same identifier;
+  or a day/month swap are two people — unless both records carry the same identifier, or
+  identifiers one typo apart (then the birth date is as likely the typo);
 - the sibling pattern: same father's name, first names that are not spellings of each other;
 - the name chain: a person has one father and one grandfather, so two records whose father's
   (or grandfather's) names are clearly different names, not spellings or a typo of one
@@ -51,12 +52,12 @@ def _comparable(a: FeatureRow, b: FeatureRow, part: str) -> bool:
 
 def _different_names(a: FeatureRow, b: FeatureRow, part: str) -> bool:
     """Clearly two different names: comparable, not a spelling variant or a typo."""
-    if not _comparable(a, b, part) or _same_name(a, b, part):
+    if not _comparable(a, b, part) or same_name(a, b, part):
         return False
     return JaroWinkler.similarity(str(a[part]), str(b[part])) < NAME_FUZZY_THRESHOLD
 
 
-def _same_name(a: FeatureRow, b: FeatureRow, part: str) -> bool:
+def same_name(a: FeatureRow, b: FeatureRow, part: str) -> bool:
     if a.get(part) is not None and a.get(part) == b.get(part):
         return True
     key = a.get(f"{part}_key")
@@ -79,6 +80,23 @@ def _different_birth_dates(a: FeatureRow, b: FeatureRow) -> bool:
     return DamerauLevenshtein.distance(date_a, date_b) > 1
 
 
+def _near_identifiers(a: FeatureRow, b: FeatureRow) -> bool:
+    """Identifiers of 7 digits or more, one typo apart.
+
+    (Two check-valid identifiers that differ were already refused.) People born on different
+    days have identifiers that differ in more than one digit (the birth date, the sequence
+    number, the check digit), so a pair this close is one person whose identifier or birth
+    date was typed wrong: the birth date rule must not split it; the score decides.
+    """
+    x, y = a.get("nid_digits"), b.get("nid_digits")
+    return (
+        isinstance(x, str)
+        and isinstance(y, str)
+        and min(len(x), len(y)) >= 7
+        and DamerauLevenshtein.distance(x, y) <= 1
+    )
+
+
 def hard_conflict(a: FeatureRow, b: FeatureRow) -> Conflict | None:
     """Why `a` and `b` cannot be one person, or None when nothing certain forbids it."""
     nid_a, nid_b = a.get("nid"), b.get("nid")
@@ -93,9 +111,9 @@ def hard_conflict(a: FeatureRow, b: FeatureRow) -> Conflict | None:
     if same_nid or (isinstance(digits, str) and len(digits) >= 7 and digits == b.get("nid_digits")):
         # The same identifier on both: a differing date or name is a typo, not another person.
         return None
-    if _different_birth_dates(a, b):
+    if _different_birth_dates(a, b) and not _near_identifiers(a, b):
         return Conflict.DIFFERENT_BIRTH_DATES
-    if _comparable(a, b, "first") and _same_name(a, b, "father") and not _same_name(a, b, "first"):
+    if _comparable(a, b, "first") and same_name(a, b, "father") and not same_name(a, b, "first"):
         return Conflict.SIBLING_PATTERN
     if _different_names(a, b, "father"):
         return Conflict.DIFFERENT_FATHER

@@ -16,7 +16,7 @@ FeatureRow = dict[str, Feature]
 EPOCH: Final = datetime.date(1900, 1, 1)
 
 COLUMNS: Final = (
-    "unique_id", "nid", "nid_digits", "nid_checked",
+    "unique_id", "nid", "nid_digits", "nid_head", "nid_tail", "nid_checked",
     "first", "father", "grandfather", "family",
     "first_key", "father_key", "grandfather_key", "family_key",
     "first_skel", "father_skel", "grandfather_skel", "family_skel",
@@ -33,10 +33,15 @@ def feature_row(record: PersonRecord) -> FeatureRow:
     keys = record.keys()
     skeletons = record.skeletons()
     swapped = record.birth_date_swapped
+    digits = record.national_id_digits
+    half = len(digits) // 2
     row: FeatureRow = {
         "unique_id": record.record_id,
         "nid": _or_none(record.national_id),
-        "nid_digits": _or_none(record.national_id_digits),
+        "nid_digits": _or_none(digits),
+        # The identifier's two halves: one typo leaves one of them intact (blocking only).
+        "nid_head": _or_none(digits[:half]),
+        "nid_tail": _or_none(digits[half:]),
         "nid_checked": int(record.national_id_checked),
         "latin": int(record.latin),
         "dob": record.birth_date.isoformat() if record.birth_date else None,

@@ -53,7 +53,14 @@ def _db_api(engine: str, spark: Any = None) -> Any:
     raise ValueError(f"Unknown engine {engine!r}: use duckdb or spark.")
 
 
-def _linker(rows: Sequence[FeatureRow], model: LinkageModel | None, engine: str, spark: Any) -> Any:
+def _linker(
+    rows: Sequence[FeatureRow],
+    model: LinkageModel | None,
+    engine: str,
+    spark: Any,
+    *,
+    keep_levels: bool = False,
+) -> Any:
     from splink import Linker, SettingsCreator
 
     parameters = None if model is None else [list(p) for p in model.parameters]
@@ -62,7 +69,7 @@ def _linker(rows: Sequence[FeatureRow], model: LinkageModel | None, engine: str,
         comparisons=splink_comparisons(parameters),
         blocking_rules_to_generate_predictions=splink_blocking_rules(),
         probability_two_random_records_match=model.prior if model else 1e-5,
-        retain_matching_columns=False,
+        retain_matching_columns=keep_levels,  # with the levels (gamma_ columns)
         retain_intermediate_calculation_columns=False,
     )
     db_api = _db_api(engine, spark)
@@ -104,8 +111,10 @@ def train_model(
         raise ValueError("Too little data to train: no training rule produces any pair.")
     for columns in usable:
         linker.training.estimate_parameters_using_expectation_maximisation(block_on(*columns))
+    sampled_pairs = min(max_pairs, len(rows) * (len(rows) - 1) / 2)
     return _model_from_linker(
         linker,
+        u_floor=min(MIN_PROBABILITY, 0.5 / max(sampled_pairs, 1)),
         version=version,
         trained_on=trained_on,
         match_threshold=match_threshold,
@@ -128,45 +137,73 @@ def _has_pairs(rows: Sequence[FeatureRow], columns: tuple[str, ...], minimum: in
     return False
 
 
-def _model_from_linker(linker: Any, **fields: Any) -> LinkageModel:
+def _model_from_linker(linker: Any, *, u_floor: float, **fields: Any) -> LinkageModel:
     document = linker.misc.save_model_to_json()
+    prior = float(document["probability_two_random_records_match"])
     parameters = []
     for comparison, stored in zip(COMPARISONS, document["comparisons"], strict=True):
         trained = [
-            (level.kind, stored_level.get("m_probability"), stored_level.get("u_probability"))
+            (
+                level.kind,
+                stored_level.get("m_probability"),
+                without_matches(
+                    stored_level.get("u_probability"), stored_level.get("m_probability"), prior
+                ),
+            )
             for level, stored_level in zip(
                 comparison.levels, stored["comparison_levels"], strict=True
             )
         ]
-        parameters.append(monotone_parameters(trained))
+        separate = frozenset(i for i, level in enumerate(comparison.levels) if level.separate)
+        parameters.append(monotone_parameters(trained, u_floor=u_floor, separate=separate))
     return LinkageModel(
-        prior=float(document["probability_two_random_records_match"]),
+        prior=prior,
         parameters=tuple(parameters),
         **fields,
     )
 
 
+def without_matches(u: float | None, m: float | None, prior: float) -> float | None:
+    """u with the true matches taken out of the random sample it was counted on.
+
+    Random pairs are a mixture: a share `prior` of them are matches, which reach a level with
+    probability m. What random sampling measures is prior·m + (1 − prior)·u, so u itself is
+    (sampled − prior·m) / (1 − prior). On a large file the correction is negligible; on a
+    small one with many duplicates (5,000 records, thousands of duplicate pairs) the sampled
+    rate of an agreeing identifier is mostly duplicates, and uncorrected it would make an
+    identical identifier look like weak evidence.
+    """
+    if u is None or m is None or not 0 < prior < 1:
+        return u
+    return max((float(u) - prior * float(m)) / (1 - prior), 0.0)
+
+
 def monotone_parameters(
     trained: Sequence[tuple[str, float | None, float | None]],
+    *,
+    u_floor: float = MIN_PROBABILITY,
+    separate: frozenset[int] = frozenset(),
 ) -> tuple[tuple[float, float], ...]:
     """(m, u) per level, repaired so that a looser level never outweighs a stricter one.
 
     Levels run from strict to loose. A level the training data never showed among matches
-    (m missing) gets the weight of the level above it rather than a huge penalty, and a level
+    (m missing) gets the weight of the level above it rather than a huge penalty — or, for a
+    `separate` level (other evidence, not a looser rung), no weight at all — and a level
     whose estimated weight exceeds the one above it is capped at that weight. The null level
-    is (1, 1): it carries no evidence.
+    is (1, 1): it carries no evidence. u is never below `u_floor`.
     """
     result: list[tuple[float, float]] = []
     previous_weight: float | None = None
-    for kind, m, u in trained:
+    for index, (kind, m, u) in enumerate(trained):
         if kind.startswith("null"):
             result.append((1.0, 1.0))
             continue
-        u_value = max(float(u or 0.0), MIN_PROBABILITY)
+        u_value = max(float(u or 0.0), u_floor)
         m_value = float(m) if m else 0.0
         if kind != "else" and previous_weight is not None:
             cap = min(1.0, u_value * 2.0**previous_weight)
-            m_value = cap if m_value <= MIN_PROBABILITY else min(m_value, cap)
+            unseen = u_value if index in separate else cap
+            m_value = min(unseen, cap) if m_value <= MIN_PROBABILITY else min(m_value, cap)
         m_value = max(m_value, MIN_PROBABILITY)
         result.append((m_value, u_value))
         previous_weight = math.log2(m_value / u_value)
@@ -191,6 +228,27 @@ def predict_edges(
     frame = linker.misc.query_sql(sql, output_type="pandas")
     for left, right, probability in frame.itertuples(index=False):
         yield Edge(str(left), str(right), float(probability))
+
+
+def predict_levels(
+    rows: Sequence[FeatureRow], model: LinkageModel, *, engine: str = "duckdb", spark: Any = None
+) -> dict[tuple[str, str], tuple[int, ...]]:
+    """The comparison vector Splink computes for every blocked pair (keyed both ways round)."""
+    linker = _linker(rows, model, engine, spark, keep_levels=True)
+    predictions = linker.inference.predict(threshold_match_probability=0.0)
+    gammas = ", ".join(f"gamma_{c.name}" for c in COMPARISONS)
+    sql = f"select unique_id_l, unique_id_r, {gammas} from {predictions.physical_name}"  # noqa: S608 - our column names
+    frame = linker.misc.query_sql(sql, output_type="pandas")
+    levels = {}
+    for left, right, *vector in frame.itertuples(index=False):
+        # Splink numbers levels from the loosest (0 = else) up and gives -1 to the null level.
+        counted = tuple(
+            0 if g == -1 else len(c.levels) - 1 - int(g)
+            for c, g in zip(COMPARISONS, vector, strict=True)
+        )
+        levels[(str(left), str(right))] = counted
+        levels[(str(right), str(left))] = counted
+    return levels
 
 
 def score_pairs(
