@@ -197,6 +197,37 @@ def test_correcting_records_a_reversal_and_a_new_delivery(client, shared_househo
     assert AidEntry.objects.count() == 3
 
 
+def test_evidence_is_downloaded_by_whoever_may_see_the_entry_and_the_access_is_audited(
+    client, settings, tmp_path, shared_household, nour_worker, amal_admin
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    receipt = SimpleUploadedFile("receipt.pdf", b"%PDF-1.4 signed receipt", "application/pdf")
+    post_record(client, nour_worker, shared_household, evidence=receipt)
+    entry = AidEntry.objects.get()
+    url = reverse("aid:entry_evidence", args=[entry.pk])
+    assert url in client.get(reverse("aid:entry_detail", args=[entry.pk])).content.decode()
+    views_before = AuditEvent.objects.filter(action="view").count()
+
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 signed receipt"
+    assert "attachment" in response["Content-Disposition"]
+    assert "receipt" in response["Content-Disposition"]
+    assert AuditEvent.objects.filter(action="view").count() == views_before + 1
+
+    client.force_login(amal_admin)  # another member: the entry does not exist for it
+    assert client.get(url).status_code == 404
+
+
+def test_an_entry_without_evidence_has_no_download(client, shared_household, nour_worker):
+    entry = entry_create(member=nour_worker.member, household=shared_household)
+    client.force_login(nour_worker)
+    response = client.get(reverse("aid:entry_evidence", args=[entry.pk]))
+    assert response.status_code == 404
+
+
 def test_a_secretariat_analyst_sees_but_cannot_reverse(client, shared_household, nour):
     entry = entry_create(member=nour, household=shared_household)
     client.force_login(secretariat_create())

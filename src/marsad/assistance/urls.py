@@ -9,6 +9,7 @@ urlpatterns = [
     path("record/", views.entry_record, name="entry_record"),
     path("record/check/", views.entry_check, name="entry_check"),
     path("<int:pk>/", views.entry_detail, name="entry_detail"),
+    path("<int:pk>/evidence/", views.entry_evidence, name="entry_evidence"),
     path("<int:pk>/reverse/", views.entry_reverse, name="entry_reverse"),
     path("<int:pk>/correct/", views.entry_correct, name="entry_correct"),
     path("conflicts/", views.conflict_list, name="conflict_list"),

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -248,6 +250,20 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "reason_form": ReasonForm(),
         },
     )
+
+
+@role_required(*LEDGER_ROLES)
+def entry_evidence(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The delivery's evidence file, to those who may see the entry; the access is audited."""
+    user: Any = request.user
+    entry = selectors.entry_detail(user=user, pk=pk, request=request)
+    if not entry.evidence:
+        raise Http404(_("This delivery has no evidence attached."))
+    try:
+        handle = entry.evidence.open("rb")
+    except FileNotFoundError as error:
+        raise Http404(_("The evidence file is missing from storage.")) from error
+    return FileResponse(handle, as_attachment=True, filename=Path(entry.evidence.name).name)
 
 
 @require_POST
