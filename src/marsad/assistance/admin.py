@@ -3,15 +3,29 @@ from django.contrib import admin
 from marsad.assistance.models import AidCategory, AidConflict, AidEntry, DuplicateAidRule
 
 
+class ConfiguredOnTheirPageAdmin(admin.ModelAdmin):
+    """Read-only: categories and rules change on the secretariat's pages (aid/rules/), where
+    the checks run and every change is audited."""
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+
 @admin.register(AidCategory)
-class AidCategoryAdmin(admin.ModelAdmin):
+class AidCategoryAdmin(ConfiguredOnTheirPageAdmin):
     list_display = ["code", "name_ar", "name_en", "kind", "parent", "unit_ar", "unit_value"]
     list_filter = ["kind", "is_active"]
     search_fields = ["code", "name_ar", "name_en"]
 
 
 @admin.register(DuplicateAidRule)
-class DuplicateAidRuleAdmin(admin.ModelAdmin):
+class DuplicateAidRuleAdmin(ConfiguredOnTheirPageAdmin):
     list_display = ["category", "scope", "window", "limit", "across_members", "action", "is_active"]
     list_filter = ["action", "window", "is_active"]
 

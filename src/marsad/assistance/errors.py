@@ -26,3 +26,18 @@ class AidError(ErrorCode):
     ALREADY_REVERSED = "aid.already_reversed"
     NOT_REVERSIBLE = "aid.not_reversible"
     REASON_REQUIRED = "aid.reason_required"
+
+
+class AidConfigError(ErrorCode):
+    """The secretariat's changes to the aid taxonomy and the duplicate-aid rules."""
+
+    INVALID_INPUT = "aid.configuration_invalid"
+    CODE_INVALID = "aid.category_code_invalid"
+    CODE_TAKEN = "aid.category_code_taken"
+    CODE_IN_USE = "aid.category_code_in_use"
+    PARENT_INVALID = "aid.category_parent_invalid"
+    CHILDREN_ACTIVE = "aid.category_children_active"
+    PARENT_INACTIVE = "aid.category_parent_inactive"
+    UNIT_VALUE_INVALID = "aid.category_unit_value_invalid"
+    LIMIT_INVALID = "aid.rule_limit_invalid"
+    RULE_IN_USE = "aid.rule_in_use"

@@ -7,9 +7,21 @@ import datetime
 from typing import Any
 
 from django import forms
+from django.core.validators import RegexValidator
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from marsad.assistance.models import AidConflict, DuplicateAidRule
+from marsad.assistance.configuration import (
+    CATEGORY_FIELDS,
+    CODE_MESSAGE,
+    CODE_PATTERN,
+    RULE_FIELDS,
+    RULE_TERMS,
+    CategoryInput,
+    RuleInput,
+    categories_in_tree_order,
+)
+from marsad.assistance.models import AidCategory, AidConflict, DuplicateAidRule
 from marsad.assistance.selectors import (
     REACH_DIMENSION_LABELS,
     ReachDimension,
@@ -219,3 +231,115 @@ class ReachForm(forms.Form):
         _choices(self, "category", [("", "—"), *categories_for_choice()])
         if not all_members:
             del self.fields["member"]
+
+
+# Categories and rules ----------------------------------------------------------------
+
+
+class LocalIntegerField(forms.IntegerField):
+    def to_python(self, value: Any) -> int | None:
+        return super().to_python(western_digits(value))
+
+
+class CategoryForm(forms.ModelForm):
+    """A category of the two-level taxonomy. The code keeps its form once deliveries use it;
+    the service checks the tree and the code."""
+
+    code = forms.CharField(
+        label=capfirst(_("code")),
+        max_length=60,
+        validators=[RegexValidator(CODE_PATTERN, message=CODE_MESSAGE)],
+        error_messages={"unique": _("Another aid category already uses this code.")},
+        help_text=_("Lowercase Latin letters, digits and dashes, e.g. food-box."),
+    )
+    unit_value = LocalDecimalField(
+        label=capfirst(_("value per unit (EGP)")),
+        max_digits=12,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        help_text=_("Used when a delivery is recorded without its value."),
+    )
+
+    class Meta:
+        model = AidCategory
+        fields = CATEGORY_FIELDS
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        parent = self.fields["parent"]
+        assert isinstance(parent, forms.ModelChoiceField)  # noqa: S101
+        parents = AidCategory.objects.filter(parent__isnull=True).order_by("kind", "code")
+        if self.instance.pk is not None:
+            parents = parents.exclude(pk=self.instance.pk)
+        parent.queryset = parents
+        parent.empty_label = _("— none: a top-level category —")
+        parent.help_text = _("Only top-level categories: the taxonomy has two levels.")
+        parent.error_messages["invalid_choice"] = _(
+            "Choose a top-level category other than this one: the taxonomy has two levels."
+        )
+
+    def category_input(self) -> CategoryInput:
+        data = self.cleaned_data
+        return CategoryInput(
+            code=data["code"],
+            name_ar=data["name_ar"],
+            name_en=data["name_en"],
+            kind=data["kind"],
+            parent=data["parent"],
+            unit_ar=data["unit_ar"],
+            unit_en=data["unit_en"],
+            unit_value=data["unit_value"],
+            is_active=data["is_active"],
+        )
+
+
+class _CategoryChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        label = f"— {obj.name}" if obj.parent_id else str(obj.name)
+        return label if obj.is_active else f"{label} ({_('inactive')})"
+
+
+class RuleForm(forms.ModelForm):
+    """A duplicate-aid rule. With `locked` (a conflict cites the rule) only `is_active`
+    can change."""
+
+    category = _CategoryChoiceField(
+        label=capfirst(_("aid category")),
+        queryset=AidCategory.objects.none(),
+        help_text=_("The rule also counts the category's sub-categories."),
+    )
+    limit = LocalIntegerField(
+        label=capfirst(_("at most")),
+        min_value=1,
+        max_value=32767,
+        help_text=_("Deliveries allowed in each window."),
+        error_messages={
+            "min_value": _("Enter at least 1: a rule allows at least one delivery in each window.")
+        },
+    )
+
+    class Meta:
+        model = DuplicateAidRule
+        fields = RULE_FIELDS
+
+    def __init__(self, *args: Any, locked: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        category = self.fields["category"]
+        assert isinstance(category, forms.ModelChoiceField)  # noqa: S101
+        category.queryset = categories_in_tree_order()
+        if locked:
+            for name in RULE_TERMS:
+                self.fields[name].disabled = True
+
+    def rule_input(self) -> RuleInput:
+        data = self.cleaned_data
+        return RuleInput(
+            category=data["category"],
+            scope=data["scope"],
+            window=data["window"],
+            action=data["action"],
+            limit=data["limit"],
+            across_members=data["across_members"],
+            is_active=data["is_active"],
+        )

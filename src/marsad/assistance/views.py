@@ -1,4 +1,5 @@
-"""Pages of the aid ledger: record, check, list, reverse, correct; conflicts; reach."""
+"""Pages of the aid ledger: record, check, list, reverse, correct; conflicts; reach; the
+categories and duplicate-aid rules."""
 
 from __future__ import annotations
 
@@ -7,29 +8,32 @@ import io
 from pathlib import Path
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from marsad.assistance import selectors
+from marsad.assistance import configuration, selectors
 from marsad.assistance.errors import AidError
 from marsad.assistance.forms import (
     AidEntryForm,
+    CategoryForm,
     ConflictFilterForm,
     DecisionForm,
     LedgerFilterForm,
     ReachForm,
     ReasonForm,
+    RuleForm,
 )
-from marsad.assistance.models import AidConflict, AidEntry
+from marsad.assistance.models import AidCategory, AidConflict, AidEntry, DuplicateAidRule
 from marsad.assistance.services import (
     aid_entry_check,
     aid_entry_correct,
@@ -49,6 +53,8 @@ LEDGER_ROLES = roles_for("aid:entry_list")
 RECORD_ROLES = (Role.MEMBER_ADMIN, Role.CASE_WORKER)
 CONFLICT_ROLES = roles_for("aid:conflict_list")
 REACH_ROLES = roles_for("aid:reach")
+RULES_ROLES = roles_for("aid:rules")
+CONFIGURE_ROLES = tuple(configuration.CONFIGURE_ROLES)
 
 #: Form fields the services' problem fields map to.
 PROBLEM_FIELDS = {"household": "person", "person": "person"}
@@ -323,6 +329,92 @@ def conflict_list(request: HttpRequest) -> HttpResponse:
             "query": _querystring(request),
             "resolutions": AidConflict.Resolution,
         },
+    )
+
+
+# Categories and rules ----------------------------------------------------------------
+
+
+def _show_problems(error: ApplicationError, form: forms.BaseForm) -> None:
+    """Put each of a service's problems on its field (above the form if it has none)."""
+    problems: Any = error.extra.get("problems")
+    if not isinstance(problems, list):
+        problems = [{"field": error.field or "", "message": error.message}]
+    for problem in problems:
+        field = str(problem["field"])
+        form.add_error(field if field in form.fields else None, str(problem["message"]))
+
+
+@role_required(*RULES_ROLES)
+def rules(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "assistance/rules.html",
+        {
+            "rows": configuration.category_tree(),
+            "may_configure": configuration.may_configure(request.user),
+        },
+    )
+
+
+def _category_form_page(request: HttpRequest, category: AidCategory | None) -> HttpResponse:
+    form = CategoryForm(request.POST or None, instance=category)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = configuration.category_save(
+                by=request.user, data=form.category_input(), category=category, request=request
+            )
+        except ApplicationError as error:
+            _show_problems(error, form)
+        else:
+            messages.success(request, _("The aid category was saved."))
+            return redirect(f"{reverse('aid:rules')}#category-{saved.pk}")
+    return render(request, "assistance/category_form.html", {"form": form, "category": category})
+
+
+@role_required(*CONFIGURE_ROLES)
+def category_create(request: HttpRequest) -> HttpResponse:
+    return _category_form_page(request, None)
+
+
+@role_required(*CONFIGURE_ROLES)
+def category_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _category_form_page(request, get_object_or_404(AidCategory, pk=pk))
+
+
+def _rule_form_page(request: HttpRequest, rule: DuplicateAidRule | None) -> HttpResponse:
+    locked = rule is not None and configuration.rule_in_use(rule)
+    category = request.GET.get("category", "")
+    form = RuleForm(
+        request.POST or None,
+        instance=rule,
+        locked=locked,
+        initial={"category": category} if rule is None and category.isdigit() else None,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = configuration.rule_save(
+                by=request.user, data=form.rule_input(), rule=rule, request=request
+            )
+        except ApplicationError as error:
+            _show_problems(error, form)
+        else:
+            messages.success(request, _("The duplicate-aid rule was saved."))
+            return redirect(f"{reverse('aid:rules')}#category-{saved.category_id}")
+    return render(
+        request, "assistance/rule_form.html", {"form": form, "rule": rule, "locked": locked}
+    )
+
+
+@role_required(*CONFIGURE_ROLES)
+def rule_create(request: HttpRequest) -> HttpResponse:
+    return _rule_form_page(request, None)
+
+
+@role_required(*CONFIGURE_ROLES)
+def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _rule_form_page(
+        request, get_object_or_404(DuplicateAidRule.objects.select_related("category"), pk=pk)
     )
 
 

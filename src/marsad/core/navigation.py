@@ -36,6 +36,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("scan:scan", _("Registry scan"), frozenset({Role.SECRETARIAT_ANALYST})),
     NavItem("aid:entry_list", _("Aid ledger"), STAFF),
     NavItem("aid:conflict_list", _("Aid conflicts"), STAFF),
+    NavItem("aid:rules", _("Aid categories and rules"), STAFF),
     NavItem(
         "aid:reach",
         _("Reach report"),
