@@ -4,6 +4,9 @@ from hypothesis import strategies as st
 
 from marsad.engines.arabic import (
     NameParts,
+    _clean_characters,
+    _join_article,
+    _join_compounds,
     display_name,
     name_key,
     name_tokens,
@@ -252,3 +255,69 @@ def test_normal_form_is_tokens_joined_by_single_spaces(text: str) -> None:
 @given(_ANY_TEXT)
 def test_name_key_ignores_prior_normalisation(text: str) -> None:
     assert name_key(normalize_name(text)) == name_key(text)
+
+
+def _tokens_of_whole_text(text: str) -> tuple[str, ...]:
+    """`name_tokens` as it was before the words were cleaned (and memoised) one by one."""
+    return tuple(_join_compounds(_join_article(_clean_characters(text).split())))
+
+
+#: Every character Python splits on, and characters that normalisation composes, reorders,
+#: deletes or expands next to them.
+_WHITESPACE = [chr(code) for code in range(0x110000) if chr(code).isspace()]
+_TRICKY = st.sampled_from(
+    [
+        *_WHITESPACE,
+        "\u0301",  # combining acute: composes with a preceding letter
+        "\u0308",
+        "\u0654",  # hamza above
+        "\u0670",
+        "\u0640",  # tatweel
+        "\u200f",  # right-to-left mark (format)
+        "\u200b",  # zero width space: a format character, not whitespace
+        "\u180e",
+        "\u1100",  # Hangul leading consonant + vowel compose under NFC
+        "\u1161",
+        "\u11a8",
+        "\u00a8",  # NFKC: space + diaeresis
+        "\ufdfa",  # NFKC: four words with spaces
+        "\ufb50",  # presentation form of alef wasla
+        "ﻻ",
+        "e",
+        "ا",
+        "أ",
+        "ال",
+        "عبد",
+        "الله",
+        "İ",
+        "ß",
+        "-",
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "e \u0301x",
+        "a\u00a0\u0301b",
+        "\u1100 \u1161",
+        "\u1100\u3000\u1161",
+        "ا \u0654",
+        "عبد\u2028الله",
+        "ال\x1cسيد",
+        "محمد\u200b أحمد",
+        "\ufdfa محمد",
+        "Mohamed\u0085Ali",
+        "\u00a8 \u00a8",
+        "",
+        "   ",
+    ],
+)
+def test_name_tokens_word_by_word_equals_the_whole_text(text: str) -> None:
+    assert name_tokens(text) == _tokens_of_whole_text(text)
+
+
+@given(st.lists(_TRICKY | st.characters(), max_size=16).map("".join) | _ANY_TEXT)
+def test_name_tokens_word_by_word_equals_the_whole_text_always(text: str) -> None:
+    assert name_tokens(text) == _tokens_of_whole_text(text)

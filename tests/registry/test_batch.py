@@ -1,6 +1,7 @@
 """Registering households in batches (imports): the rules of registration, set-based."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -10,8 +11,10 @@ from marsad.core.models import AuditEvent
 from marsad.engines.linkage.decision import Decision
 from marsad.matching.models import DuplicateCase
 from marsad.matching.selectors import (
+    CANDIDATE_FIELDS,
     candidate_pairs,
     candidate_rows,
+    candidate_rows_by_id,
     find_duplicates,
     record_values,
 )
@@ -143,6 +146,42 @@ def test_a_batch_creates_households_people_memberships_links_and_heads(case_work
     }
     assert Household.objects.get(pk=outcomes[1].household_id).head_id == outcomes[1].created[0]
     assert all(o.linked == o.pending == o.to_review == o.problems == [] for o in outcomes)
+
+
+def test_every_kind_of_value_is_stored_as_registration_stores_it(case_worker):
+    # given: coordinates with more decimals than the columns keep, an income, a Latin name
+    place = HouseholdInput(
+        governorate="24",
+        latitude=Decimal("28.0871234567"),
+        longitude=Decimal("30.7654321"),
+    )
+    people = [
+        head(monthly_income=Decimal("1500"), marital_status="married", occupation="نجار"),
+        wife(full_name="Fatma Hassan Mahmoud", phone="01112345678"),
+    ]
+    # when
+    outcome = import_rows(case_worker, [row("H-1", people, household=place)])[0]
+    # then
+    stored = Household.objects.get(pk=outcome.household_id)
+    assert (str(stored.latitude), str(stored.longitude)) == ("28.087123", "30.765432")
+    husband, spouse = (Person.objects.get(pk=pk) for pk in outcome.created)
+    assert (str(husband.monthly_income), husband.marital_status, husband.occupation) == (
+        "1500.00",
+        "married",
+        "نجار",
+    )
+    assert (husband.birth_date, husband.name_is_latin, husband.national_id_checked) == (
+        datetime.date(1982, 8, 15),
+        False,
+        True,
+    )
+    assert (spouse.name_parts_normalized, spouse.name_is_latin, spouse.phone) == (
+        ["fatma", "hassan", "mahmoud", ""],
+        True,
+        "+201112345678",
+    )
+    assert (husband.created_by, spouse.created_by) == (case_worker, case_worker)
+    assert husband.created_at <= spouse.updated_at <= timezone.now()
 
 
 def test_one_audit_record_for_the_batch_with_its_summary(case_worker):
@@ -461,6 +500,30 @@ def test_set_based_candidates_are_the_online_candidates(case_worker, other_worke
         online = {row["pk"] for row in candidate_rows(record_values(record))}
         assert {p.person_id for p in pairs if p.probe == position} == online
     assert {p.probe for p in pairs} == {0, 1, 2}
+
+
+def test_candidate_rows_by_id_read_what_the_orm_reads(case_worker, other_worker):
+    # given: people with and without an ID, a birth date, a phone; one in Latin letters
+    household_register(
+        member=other_worker.member, by=other_worker, household=HOUSEHOLD, people=[head(), wife()]
+    )
+    household = household_create(member=case_worker.member)
+    person_create(
+        household=household,
+        full_name="Mohamed Ahmed Aly",
+        name_parts_normalized=["mohamed", "ahmed", "aly"],
+        name_is_latin=True,
+        birth_date=None,
+        gender="F",
+    )
+    ids = list(Person.objects.values_list("pk", flat=True))
+    # when
+    rows = candidate_rows_by_id(set(ids))
+    # then
+    expected = {row["pk"]: row for row in Person.objects.values(*CANDIDATE_FIELDS)}
+    assert rows == expected
+    assert len(rows) == 3
+    assert candidate_rows_by_id(set()) == {}
 
 
 def test_bulk_cases_keep_a_decided_pair_decided(case_worker):

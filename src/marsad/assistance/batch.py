@@ -36,6 +36,7 @@ from marsad.assistance.validation import (
 )
 from marsad.core.audit import audit_record
 from marsad.core.crypto import blind_index
+from marsad.core.memory import collector_paused
 from marsad.engines import aid_rules
 from marsad.engines.arabic import normalize_name
 from marsad.engines.cells import CellError, is_blank, parse_date, parse_decimal, parse_month
@@ -725,11 +726,12 @@ def _record_conflicts(
 
 def aid_rows_check(*, member: Member, rows: list[AidRow]) -> list[AidOutcome]:
     """The import preview: every row checked as it would be imported; nothing written."""
-    return _run(member, rows, write=False, by=None)
+    with collector_paused():
+        return _run(member, rows, write=False, by=None)
 
 
 def aid_entries_import_batch(*, member: Member, by: Any, rows: list[AidRow]) -> list[AidOutcome]:
     """Record a batch of rows; one outcome per row, in order. One transaction: if anything
     fails, nothing of the batch is stored and the exception propagates."""
-    with transaction.atomic():
+    with collector_paused(), transaction.atomic():
         return _run(member, rows, write=True, by=by)

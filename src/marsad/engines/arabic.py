@@ -114,9 +114,20 @@ def name_tokens(text: str) -> tuple[str, ...]:
     is *kept*: dropping it would merge distinct names such as علاء (Alaa, m.) and علا (Ola, f.);
     the coarser `name_key` drops it. Latin letters are case-folded and otherwise kept, so a
     transliterated name passes through.
+
+    The characters are cleaned word by word (`_word_tokens`, memoised: full names rarely
+    repeat, their words do). That equals cleaning the whole text at once: every whitespace
+    character is a starter that no normalisation composes with or reorders across, and
+    cleaning turns it into a space, so the cleaned text is the cleaned words joined by spaces.
     """
-    tokens = _clean_characters(text).split()
+    tokens = [token for word in text.split() for token in _word_tokens(word)]
     return tuple(_join_compounds(_join_article(tokens)))
+
+
+@lru_cache(maxsize=200_000)
+def _word_tokens(word: str) -> tuple[str, ...]:
+    """The cleaned tokens of one whitespace-free piece of a name (punctuation splits it)."""
+    return tuple(_clean_characters(word).split())
 
 
 def normalize_name(text: str) -> str:

@@ -37,6 +37,7 @@ from django.utils.translation import gettext as _
 from marsad.assistance import batch as aid_batch
 from marsad.core.audit import audit_record
 from marsad.core.errors import ApplicationError
+from marsad.core.memory import collect_young, collector_paused
 from marsad.geo.models import District
 from marsad.imports import selectors
 from marsad.imports.errors import ImportsError
@@ -566,58 +567,67 @@ def _households_import(run: _Run, by: Any) -> None:
         batch.rows_total, batch.records_total = count.rows, count.households
         batch.save(update_fields=["rows_total", "records_total"])
     parser = HouseholdParser(columns, _places())
+    # Reading and registering keep many objects alive: see `collector_paused`.
+    with collector_paused():
+        for chunk in _chunks(household_groups(run.path, columns, per_ref), HOUSEHOLD_CHUNK):
+            _households_import_chunk(run, by, parser, chunk)
+            run.report()
+            collect_young()
+
+
+def _households_import_chunk(
+    run: _Run, by: Any, parser: HouseholdParser, chunk: list[SourceHousehold]
+) -> None:
+    """Parse a chunk, register what parses, and store its rejected rows and counts."""
+    batch, columns = run.batch, run.columns
     stage = ImportRejection.Stage.IMPORT
-    for chunk in _chunks(household_groups(run.path, columns, per_ref), HOUSEHOLD_CHUNK):
-        imported = _imported_keys(batch.member, (source.ref for source in chunk))
-        rejections: list[ImportRejection] = []
-        rows: list[registry_batch.HouseholdRow] = []
-        sources: list[SourceHousehold] = []
-        counts = dict.fromkeys(_COUNTERS, 0)
-        for source in chunk:
-            if source.ref in imported:
-                counts["existing"] += 1
-                continue
-            parsed = parser.parse(source)
-            if parsed.problems or parsed.household is None:
-                counts["rejected"] += 1
-                rejections += _household_rejections(batch, stage, source, parsed.problems, columns)
-            else:
-                rows.append(
-                    registry_batch.HouseholdRow(
-                        key=source.ref,
-                        line=source.line,
-                        household=parsed.household,
-                        people=parsed.people,
-                        lines=source.lines,
-                    )
+    imported = _imported_keys(batch.member, (source.ref for source in chunk))
+    rejections: list[ImportRejection] = []
+    rows: list[registry_batch.HouseholdRow] = []
+    sources: list[SourceHousehold] = []
+    counts = dict.fromkeys(_COUNTERS, 0)
+    for source in chunk:
+        if source.ref in imported:
+            counts["existing"] += 1
+            continue
+        parsed = parser.parse(source)
+        if parsed.problems or parsed.household is None:
+            counts["rejected"] += 1
+            rejections += _household_rejections(batch, stage, source, parsed.problems, columns)
+        else:
+            rows.append(
+                registry_batch.HouseholdRow(
+                    key=source.ref,
+                    line=source.line,
+                    household=parsed.household,
+                    people=parsed.people,
+                    lines=source.lines,
                 )
-                sources.append(source)
-        with transaction.atomic():
-            outcomes = (
-                registry_batch.households_register_batch(
-                    member=batch.member, by=by, rows=rows, source=f"import #{batch.pk}"
-                )
-                if rows
-                else []
             )
-            for outcome, source in zip(outcomes, sources, strict=True):
-                if outcome.status == "created":
-                    counts["created"] += 1
-                    counts["people_created"] += len(outcome.created)
-                    counts["people_linked"] += len(outcome.linked)
-                    counts["pending_review"] += len(outcome.pending)
-                    counts["to_review"] += len(outcome.to_review)
-                elif outcome.status == "existing":
-                    counts["existing"] += 1
-                else:
-                    counts["rejected"] += 1
-                    rejections += _household_rejections(
-                        batch, stage, source, outcome.problems, columns
-                    )
-            counts["records_done"] = len(chunk)
-            ImportRejection.objects.bulk_create(rejections, batch_size=1000)
-            _add(batch, counts)
-        run.report()
+            sources.append(source)
+    with transaction.atomic():
+        outcomes = (
+            registry_batch.households_register_batch(
+                member=batch.member, by=by, rows=rows, source=f"import #{batch.pk}"
+            )
+            if rows
+            else []
+        )
+        for outcome, source in zip(outcomes, sources, strict=True):
+            if outcome.status == "created":
+                counts["created"] += 1
+                counts["people_created"] += len(outcome.created)
+                counts["people_linked"] += len(outcome.linked)
+                counts["pending_review"] += len(outcome.pending)
+                counts["to_review"] += len(outcome.to_review)
+            elif outcome.status == "existing":
+                counts["existing"] += 1
+            else:
+                counts["rejected"] += 1
+                rejections += _household_rejections(batch, stage, source, outcome.problems, columns)
+        counts["records_done"] = len(chunk)
+        ImportRejection.objects.bulk_create(rejections, batch_size=1000)
+        _add(batch, counts)
 
 
 def _add(batch: ImportBatch, counts: Mapping[str, int]) -> None:
@@ -629,6 +639,15 @@ def _add(batch: ImportBatch, counts: Mapping[str, int]) -> None:
 def _aid_import(run: _Run, by: Any) -> None:
     batch = run.batch
     stage = ImportRejection.Stage.IMPORT
+    with collector_paused():
+        _aid_import_chunks(run, by, stage)
+    if batch.records_total < batch.records_done:
+        batch.rows_total = batch.records_total = batch.records_done
+        batch.save(update_fields=["rows_total", "records_total"])
+
+
+def _aid_import_chunks(run: _Run, by: Any, stage: str) -> None:
+    batch = run.batch
     for chunk in _aid_rows(run):
         counts = dict.fromkeys(_COUNTERS, 0)
         with transaction.atomic():
@@ -649,9 +668,7 @@ def _aid_import(run: _Run, by: Any) -> None:
             ImportRejection.objects.bulk_create(rejections, batch_size=1000)
             _add(batch, counts)
         run.report()
-    if batch.records_total < batch.records_done:
-        batch.rows_total = batch.records_total = batch.records_done
-        batch.save(update_fields=["rows_total", "records_total"])
+        collect_young()
 
 
 # The whole import of a file, synchronously -------------------------------------------

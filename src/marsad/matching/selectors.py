@@ -24,7 +24,8 @@ from marsad.engines.linkage.decision import Conflict, Decision, decide, hard_con
 from marsad.engines.linkage.features import FeatureRow, feature_row
 from marsad.engines.linkage.model import LinkageModel, PairScore, load_model
 from marsad.engines.linkage.records import PersonRecord
-from marsad.registry.models import Person
+from marsad.geo.models import Governorate
+from marsad.registry.models import Household, Person
 
 #: (columns on Person, value names on the new record) — each backed by an index.
 CANDIDATE_RULES: tuple[tuple[str, ...], ...] = (
@@ -219,15 +220,70 @@ def _json_value(value: Any) -> Any:
     return value.isoformat() if isinstance(value, datetime.date) else value
 
 
+def among(column: str, values: list[Any]) -> tuple[str, list[Any]]:
+    """(SQL, parameters) for `column` being one of `values`.
+
+    PostgreSQL: one array parameter, so a long list is neither sent nor parsed placeholder
+    by placeholder. Elsewhere: `IN` with one placeholder per value (the caller keeps within
+    the backend's parameter limit).
+    """
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s)", [values]
+    return f"{column} IN ({', '.join(['%s'] * len(values))})", list(values)
+
+
 def candidate_rows_by_id(ids: set[int] | list[int]) -> dict[int, dict[str, Any]]:
-    """The scoring columns of these people (`CANDIDATE_FIELDS`), by id, in a few queries."""
+    """The scoring columns of these people, by id, in a few queries.
+
+    Each row is what `.values(*CANDIDATE_FIELDS)` gives (`stored_row` reads it), read with
+    one plain statement per chunk: a batch reads thousands of candidates, and the ORM's
+    per-row work cost more than the statement itself.
+    """
     wanted = sorted(ids)
     size = connection.features.max_query_params or 10_000
+    quote = connection.ops.quote_name
     rows: dict[int, dict[str, Any]] = {}
-    for start in range(0, len(wanted), size):
-        chunk = wanted[start : start + size]
-        for row in Person.objects.filter(pk__in=chunk).values(*CANDIDATE_FIELDS):
-            rows[row["pk"]] = row
+    with connection.cursor() as cursor:
+        for start in range(0, len(wanted), size):
+            condition, params = among("person.id", wanted[start : start + size])
+            cursor.execute(
+                "SELECT person.id, person.name_parts_normalized, person.name_is_latin, "  # noqa: S608
+                "person.national_id_encrypted, person.national_id_checked, person.birth_date, "
+                "person.birth_year, person.gender, person.phone, governorate.code "
+                f"FROM {quote(Person._meta.db_table)} AS person "
+                f"JOIN {quote(Household._meta.db_table)} AS household "
+                "ON household.id = person.household_id "
+                f"JOIN {quote(Governorate._meta.db_table)} AS governorate "
+                "ON governorate.id = household.governorate_id "
+                f"WHERE {condition}",
+                params,
+            )
+            for (
+                pk,
+                parts,
+                latin,
+                encrypted,
+                checked,
+                born,
+                year,
+                gender,
+                phone,
+                code,
+            ) in cursor.fetchall():
+                rows[pk] = {
+                    "pk": pk,
+                    "name_parts_normalized": json.loads(parts) if isinstance(parts, str) else parts,
+                    "name_is_latin": bool(latin),
+                    "national_id_encrypted": encrypted,
+                    "national_id_checked": bool(checked),
+                    "birth_date": datetime.date.fromisoformat(born)
+                    if isinstance(born, str)
+                    else born,
+                    "birth_year": year,
+                    "gender": gender,
+                    "phone": phone,
+                    "household__governorate__code": code,
+                }
     return rows
 
 
@@ -314,6 +370,26 @@ def pair_decision(
     return score, conflict, decision
 
 
+def pair_hit(
+    new_row: FeatureRow, stored: FeatureRow, *, settings_row: CoalitionSettings
+) -> tuple[PairScore, Decision] | None:
+    """The score and decision of `pair_decision`, or None where it decides DISTINCT.
+
+    A hard conflict makes any pair DISTINCT whatever its score, so such a pair (most
+    candidates: relatives sharing a name chain) is not scored at all.
+    """
+    if hard_conflict(new_row, stored) is not None:
+        return None
+    score = linkage_model().score(new_row, stored)
+    decision = decide(
+        score.probability,
+        None,
+        match=settings_row.match_threshold,
+        review=settings_row.review_threshold,
+    )
+    return None if decision == Decision.DISTINCT else (score, decision)
+
+
 def find_duplicates(
     record: PersonRecord,
     *,
@@ -332,13 +408,14 @@ def find_duplicates(
     scored = []
     for row in rows:
         stored = stored_row(row, with_national_id=bool(record.national_id_digits))
-        score, conflict, decision = pair_decision(new_row, stored, settings_row=settings_row)
-        if decision != Decision.DISTINCT:
-            scored.append((row["pk"], score, conflict, decision))
+        hit = pair_hit(new_row, stored, settings_row=settings_row)
+        if hit is not None:
+            scored.append((row["pk"], *hit))
     people = Person.objects.select_related("member").in_bulk([pk for pk, *_ in scored])
+    # A candidate has no hard conflict: a conflict would have made the pair DISTINCT.
     candidates = [
-        Candidate(people[pk], score.probability, decision, conflict, score.contributions)
-        for pk, score, conflict, decision in scored
+        Candidate(people[pk], score.probability, decision, None, score.contributions)
+        for pk, score, decision in scored
     ]
     candidates.sort(key=lambda c: -c.probability)
     return candidates

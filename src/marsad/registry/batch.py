@@ -25,9 +25,10 @@ one audit record for the batch.
 
 from __future__ import annotations
 
-import json
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from django.db import connection, models, transaction
@@ -37,6 +38,7 @@ from django.utils.translation import gettext as _
 
 from marsad.core.audit import audit_record
 from marsad.core.errors import ErrorCode
+from marsad.core.memory import collector_paused
 from marsad.core.models import CoalitionSettings
 from marsad.engines.linkage.decision import Decision
 from marsad.engines.linkage.features import FeatureRow, feature_row
@@ -45,10 +47,11 @@ from marsad.geo.models import District, Governorate
 from marsad.matching.selectors import (
     CANDIDATE_RULES,
     PER_RULE_LIMIT,
+    among,
     candidate_pairs,
     candidate_rows_by_id,
     distinct_by_national_id,
-    pair_decision,
+    pair_hit,
     stored_row,
 )
 from marsad.matching.services import CasePair, cases_open_bulk
@@ -226,11 +229,11 @@ def _key_problems(row: HouseholdRow, seen: set[str]) -> list[Problem]:
 
 
 def _row_problems(
-    row: HouseholdRow, places: _Places
+    row: HouseholdRow, places: _Places, today: datetime.date
 ) -> tuple[Governorate | None, District | None, list[CleanPerson], list[Problem]]:
     """Exactly the checks of `services.household_register`, in the same order."""
     governorate, district, problems = places.check(row.household)
-    cleaned, found = validate_people(row.people)
+    cleaned, found = validate_people(row.people, today=today)
     return governorate, district, cleaned, problems + found
 
 
@@ -253,12 +256,13 @@ def _imported_keys(member: Member, keys: list[str]) -> dict[str, int]:
 def _registered(indexes: list[str]) -> dict[str, int]:
     """Person id by blind index, for the indexes already in the registry."""
     found: dict[str, int] = {}
-    for chunk in _chunks(sorted(set(indexes))):
-        for index, pk in Person.objects.filter(national_id_index__in=chunk).values_list(
-            "national_id_index", "pk"
-        ):
-            if index:
-                found[index] = pk
+    table = connection.ops.quote_name(Person._meta.db_table)
+    with connection.cursor() as cursor:
+        for chunk in _chunks(sorted(set(indexes))):
+            condition, params = among("national_id_index", chunk)
+            sql = f"SELECT national_id_index, id FROM {table} WHERE {condition}"  # noqa: S608
+            cursor.execute(sql, params)
+            found.update(cursor.fetchall())
     return found
 
 
@@ -307,7 +311,8 @@ def _score(people: list[_NewPerson], settings_row: CoalitionSettings) -> None:
 
     Pairs whose two valid national IDs differ are distinct by the first hard rule: they are
     told apart on the blind indexes and neither decrypted nor scored (`pair_decision`
-    would answer DISTINCT). Every other pair is decided by `pair_decision`.
+    would answer DISTINCT). Every other pair is decided as `pair_decision` decides it
+    (`pair_hit`: a pair with a hard conflict is not scored).
     """
     probes = [person.probe() for person in people]
     registry: dict[int, list[int]] = defaultdict(list)
@@ -338,8 +343,9 @@ def _score(people: list[_NewPerson], settings_row: CoalitionSettings) -> None:
             if stored is None:
                 stored = stored_row(rows[person_id], with_national_id=with_id)
                 stored_features[person_id, with_id] = stored
-            score, _conflict, decision = pair_decision(new_row, stored, settings_row=settings_row)
-            if decision != Decision.DISTINCT:
+            hit = pair_hit(new_row, stored, settings_row=settings_row)
+            if hit is not None:
+                score, decision = hit
                 hits.append(_Hit(person_id, None, score.probability, decision, score.contributions))
         for other in batch:
             other_row = batch_features.get(id(other))
@@ -347,8 +353,9 @@ def _score(people: list[_NewPerson], settings_row: CoalitionSettings) -> None:
                 other_row = feature_row(other.record())
                 batch_features[id(other)] = other_row
             stored = other_row if with_id else _without_national_id(other_row)
-            score, _conflict, decision = pair_decision(new_row, stored, settings_row=settings_row)
-            if decision != Decision.DISTINCT:
+            hit = pair_hit(new_row, stored, settings_row=settings_row)
+            if hit is not None:
+                score, decision = hit
                 hits.append(_Hit(None, other, score.probability, decision, score.contributions))
         hits.sort(key=lambda hit: -hit.probability)
         person.hits = hits
@@ -369,9 +376,17 @@ def households_register_batch(
     concurrent registration of the same national ID, fails the batch with IntegrityError
     (nothing stored); running it again then reports those rows as existing or linked.
     """
+    with collector_paused():
+        return _register_batch(member=member, by=by, rows=rows, source=source)
+
+
+def _register_batch(
+    *, member: Member, by: Any, rows: list[HouseholdRow], source: str
+) -> list[HouseholdOutcome]:
     outcomes = [HouseholdOutcome(key=row.key, line=row.line, status="") for row in rows]
     imported = _imported_keys(member, [row.key for row in rows])
     places = _Places(rows)
+    today = timezone.localdate()
     seen: set[str] = set()
     accepted: list[_Accepted] = []
     for index, row in enumerate(rows):
@@ -381,7 +396,7 @@ def households_register_batch(
         if not key_problems and row.key in imported:
             outcome.status, outcome.household_id = Status.EXISTING, imported[row.key]
             continue
-        governorate, district, cleaned, problems = _row_problems(row, places)
+        governorate, district, cleaned, problems = _row_problems(row, places, today)
         problems = key_problems + problems
         if problems:
             outcome.status = Status.REJECTED
@@ -545,7 +560,8 @@ def _allocate(model: type[models.Model], count: int) -> list[int]:
 def _copy(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
     """COPY rows (keyed by attribute name, ids included) into the model's table.
 
-    A field missing from the rows gets its default; JSON fields are written as JSON text.
+    A field missing from the rows gets its default. Binary COPY, each column declared with
+    its type: no value is formatted as text on one side and parsed on the other.
     """
     if not rows:
         return
@@ -554,19 +570,25 @@ def _copy(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
         for field in model._meta.concrete_fields
         if field.attname in rows[0] or not field.primary_key
     ]
-    spec = [(field.attname, field.get_default()) for field in fields]
-    as_json = [n for n, field in enumerate(fields) if isinstance(field, models.JSONField)]
+    defaults = {field.attname: field.get_default() for field in fields}
+    values = itemgetter(*defaults)
+    types = [_column_type(field) for field in fields]
     columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
     table = connection.ops.quote_name(model._meta.db_table)
     with (
         connection.cursor() as cursor,
-        cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+        cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)") as copy,
     ):
+        copy.set_types(types)
         for row in rows:
-            values = [row.get(name, default) for name, default in spec]
-            for n in as_json:
-                values[n] = json.dumps(values[n])
-            copy.write_row(values)
+            copy.write_row(values({**defaults, **row}))
+
+
+def _column_type(field: models.Field[Any, Any]) -> str:
+    """The column's PostgreSQL type name as COPY's types are given ("varchar(60)" → "varchar")."""
+    db_type = field.db_type(connection)
+    assert db_type is not None  # noqa: S101 - every column of these tables has a type
+    return db_type.split("(")[0].strip()
 
 
 def _insert(model: type[models.Model], rows: list[dict[str, Any]]) -> None:

@@ -7,6 +7,7 @@ keys and skeletons beside each name are the linkage engine's normal forms, store
 candidate duplicates are found with indexed queries.
 """
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -19,12 +20,36 @@ class Gender(models.TextChoices):
     FEMALE = "F", _("Female")
 
 
-class Household(BaseModel):
+class BulkWrittenModel(BaseModel):
+    """`BaseModel` whose stamps have no index of their own, for the tables imports write.
+
+    Nothing looks these rows up by creation time or author (a user's rows are only read
+    when the user is deleted, which is rare), and every index costs every insert of a bulk
+    import: thousands of rows at a time.
+    """
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
+
+    class Meta:
+        abstract = True
+
+
+class Household(BulkWrittenModel):
     member = models.ForeignKey(
         "members.Member",
         verbose_name=_("registered by"),
         on_delete=models.PROTECT,
         related_name="households",
+        db_index=False,  # the index on (member, governorate) serves it
     )
     governorate = models.ForeignKey(
         "geo.Governorate",
@@ -80,7 +105,7 @@ class Household(BaseModel):
         return f"{self._meta.verbose_name} #{self.pk}"
 
 
-class Person(BaseModel):
+class Person(BulkWrittenModel):
     class Relation(models.TextChoices):
         HEAD = "head", _("Head of household")
         SPOUSE = "spouse", _("Spouse")
@@ -128,6 +153,7 @@ class Person(BaseModel):
         verbose_name=_("registered by"),
         on_delete=models.PROTECT,
         related_name="people",
+        db_index=False,
     )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE
@@ -139,6 +165,7 @@ class Person(BaseModel):
         null=True,
         blank=True,
         related_name="merged_records",
+        db_index=False,  # the partial index below
     )
     relation = models.CharField(_("relation to head"), max_length=10, choices=Relation.choices)
     full_name = models.CharField(_("full name"), max_length=200, help_text=_("As written."))
@@ -146,9 +173,7 @@ class Person(BaseModel):
     father_name = models.CharField(_("father's name"), max_length=60, blank=True)
     grandfather_name = models.CharField(_("grandfather's name"), max_length=60, blank=True)
     family_name = models.CharField(_("family name"), max_length=60, blank=True)
-    name_normalized = models.CharField(
-        _("normalised name"), max_length=200, db_index=True, editable=False
-    )
+    name_normalized = models.CharField(_("normalised name"), max_length=200, editable=False)
     first_key = models.CharField(max_length=60, blank=True, editable=False)
     father_key = models.CharField(max_length=60, blank=True, editable=False)
     grandfather_key = models.CharField(max_length=60, blank=True, editable=False)
@@ -164,13 +189,9 @@ class Person(BaseModel):
         _("birth year"), null=True, blank=True, editable=False
     )
     national_id_encrypted = models.TextField(_("national ID (encrypted)"), blank=True)
-    national_id_index = models.CharField(
-        _("national ID look-up key"),
-        max_length=64,
-        null=True,
-        blank=True,
-        unique=True,
-        editable=False,
+    # NULL, not "", for people without an ID: the uniqueness constraint ignores NULLs.
+    national_id_index = models.CharField(  # noqa: DJ001
+        _("national ID look-up key"), max_length=64, null=True, blank=True, editable=False
     )
     national_id_last4 = models.CharField(_("national ID, last 4 digits"), max_length=4, blank=True)
     national_id_checked = models.BooleanField(default=False, editable=False)
@@ -190,9 +211,19 @@ class Person(BaseModel):
         _("monthly income (EGP)"), max_digits=10, decimal_places=2, null=True, blank=True
     )
 
+    # Every index costs every insert (bulk imports write thousands of people at a time), so
+    # the table keeps only the indexes some query reads: the primary key, the national ID's
+    # uniqueness, the household, the member's people (which also serves the member foreign
+    # key), merged_into for the few merged records (a partial index: new people never enter
+    # it) and one index per candidate rule. Nothing queries by name_normalized and nothing
+    # searches the blind index by prefix.
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("people")
+        constraints = [
+            # The same person can never be registered twice, even by two members at once.
+            models.UniqueConstraint(fields=["national_id_index"], name="one_person_per_national_id")
+        ]
         # One index per candidate rule of `marsad.matching.selectors.CANDIDATE_RULES`.
         indexes = [
             models.Index(fields=["member", "household"]),
@@ -202,6 +233,11 @@ class Person(BaseModel):
             models.Index(fields=["phone", "first_key"]),
             models.Index(fields=["first_skeleton", "father_skeleton", "birth_year"]),
             models.Index(fields=["first_key", "father_key", "grandfather_key"]),
+            models.Index(
+                fields=["merged_into"],
+                condition=Q(merged_into__isnull=False),
+                name="registry_person_merged_into",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -212,7 +248,7 @@ class Person(BaseModel):
         return f"**********{self.national_id_last4}" if self.national_id_last4 else ""
 
 
-class HouseholdMembership(BaseModel):
+class HouseholdMembership(BulkWrittenModel):
     """A person's time in a household: moves are new rows, never overwritten."""
 
     person = models.ForeignKey(
@@ -260,7 +296,7 @@ class Consent(BaseModel):
         verbose_name_plural = _("consents")
 
 
-class ServiceLink(BaseModel):
+class ServiceLink(BulkWrittenModel):
     """A member institution serves a person: what coordination shows to other members."""
 
     member = models.ForeignKey(
@@ -268,6 +304,7 @@ class ServiceLink(BaseModel):
         verbose_name=_("member institution"),
         on_delete=models.CASCADE,
         related_name="service_links",
+        db_index=False,  # the unique (member, person) index serves it
     )
     person = models.ForeignKey(
         Person,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -99,12 +100,16 @@ def validate_household(
     return governorate, district, place_problems(data, governorate, district)
 
 
-def validate_people(people: list[PersonInput]) -> tuple[list[CleanPerson], list[Problem]]:
+def validate_people(
+    people: list[PersonInput], *, today: datetime.date | None = None
+) -> tuple[list[CleanPerson], list[Problem]]:
     """A household's people checked one by one and together (one head, no repeated ID)."""
     problems: list[Problem] = []
     cleaned: list[CleanPerson] = []
+    if today is None:
+        today = timezone.localdate()
     for index, data in enumerate(people):
-        person, person_problems = validate_person(data, index=index)
+        person, person_problems = validate_person(data, index=index, today=today)
         problems += person_problems
         if person is not None:
             cleaned.append(person)

@@ -128,14 +128,19 @@ class CleanPerson:
 
 
 def validate_person(
-    data: PersonInput, *, index: int = 0
+    data: PersonInput, *, index: int = 0, today: datetime.date | None = None
 ) -> tuple[CleanPerson | None, list[Problem]]:
-    """(clean person, hard problems). Field names are prefixed `people.<index>.`."""
+    """(clean person, hard problems). Field names are prefixed `people.<index>.`.
+
+    `today` (default: the local date now) lets a caller checking many people read the clock
+    once.
+    """
     from marsad.engines.linkage.records import clean_record
 
     prefix = f"people.{index}."
     problems: list[Problem] = []
-    today = timezone.localdate()
+    if today is None:
+        today = timezone.localdate()
     full_name = display_name(data.full_name or "")
     if not full_name:
         problems.append(
