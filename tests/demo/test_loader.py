@@ -1,12 +1,12 @@
 """`marsad demo load` on the real database."""
 
-import datetime
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import F
+from django.utils import timezone
 
 from marsad.assistance.models import AidEntry
 from marsad.core.crypto import blind_index, decrypt_pii
@@ -40,7 +40,7 @@ def test_demo_load_creates_marked_institutions_users_and_people():
     assert person.national_id_encrypted != national_id
     assert person.national_id_index == blind_index(national_id)
     assert person.national_id_last4 == national_id[-4:]
-    parsed = parse_national_id(national_id, today=datetime.date.today())  # noqa: DTZ011
+    parsed = parse_national_id(national_id, today=timezone.localdate())
     assert parsed.birth_date == person.birth_date
     assert parsed.gender == person.gender
 
@@ -79,4 +79,4 @@ def test_the_demo_ledger_has_deliveries_and_an_overlap_between_members():
     assert any(len(members) > 1 for members in by_household.values())
     # Every delivery is made in the household's own governorate, in the past.
     assert not entries.exclude(governorate=F("household__governorate")).exists()
-    assert not entries.filter(delivered_on__gt=datetime.date.today()).exists()  # noqa: DTZ011
+    assert not entries.filter(delivered_on__gt=timezone.localdate()).exists()

@@ -16,6 +16,7 @@ from itertools import islice
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
+from django.utils import timezone
 
 from marsad.assistance.models import AidCategory, AidEntry
 from marsad.core.audit import audit_record
@@ -160,7 +161,7 @@ def demo_load(
     """Create the demo institutions, users and registry. Refuses to run twice."""
     if demo_exists():
         raise RuntimeError("The demo data is already loaded.")
-    today = today or datetime.date.today()  # noqa: DTZ011 - a calendar date, not an instant
+    today = today or timezone.localdate()  # the coalition's calendar day (Cairo)
     governorates = {g.code: g for g in Governorate.objects.all()}
     districts = _districts(governorates)
     members = _members(governorates)
