@@ -30,6 +30,7 @@ from typing import Any
 from benchmarks.dedupe_data import generate_dataset
 from marsad.engines.arabic import to_western_digits
 from marsad.engines.linkage.decision import hard_conflict, same_name
+from marsad.engines.linkage.features import FeatureRow
 from marsad.engines.linkage.model import LinkageModel, load_model
 from marsad.engines.linkage.pipeline import clean_rows, link_rows, pairs_of
 from marsad.engines.linkage.records import GovernorateIndex, parse_birth_date
@@ -83,13 +84,14 @@ def governorate_index() -> GovernorateIndex:
 
 def run_marsad(
     rows: Sequence[Mapping[str, str]], model: LinkageModel | None, *, train: bool
-) -> tuple[set[tuple[str, str]], float]:
+) -> tuple[set[tuple[str, str]], float, list[FeatureRow]]:
+    """Predicted pairs, seconds, and the cleaned records the pairs were found on."""
     started = time.perf_counter()
     features, _ = clean_rows(rows, today=TODAY, governorates=governorate_index())
     if train or model is None:
         model = train_model(features, version="benchmark", trained_on="benchmark input")
     clustering, _ = link_rows(features, model, threshold=THRESHOLD)
-    return pairs_of(clustering.cluster_of), time.perf_counter() - started
+    return pairs_of(clustering.cluster_of), time.perf_counter() - started, features
 
 
 def run_exact_national_id(rows: Sequence[Mapping[str, str]]) -> tuple[set[tuple[str, str]], float]:
@@ -181,7 +183,7 @@ def synthetic(records: int, seed: int) -> list[Scores]:
     true_pairs = pairs_of(truth)
     name = f"synthetic-egypt-{records // 1000}k"
     results = []
-    predicted, seconds = run_marsad(rows, load_model(), train=False)
+    predicted, seconds, _ = run_marsad(rows, load_model(), train=False)
     results.append(score("marsad (shipped model)", name, predicted, true_pairs, seconds))
     predicted, seconds = run_exact_national_id(rows)
     results.append(score("exact national ID only", name, predicted, true_pairs, seconds))
@@ -219,10 +221,9 @@ def _true_pairs(links: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
 
 
 def missed_pairs(
-    rows: Sequence[Mapping[str, str]], predicted: set[tuple[str, str]], true: set[tuple[str, str]]
+    features: Sequence[FeatureRow], predicted: set[tuple[str, str]], true: set[tuple[str, str]]
 ) -> Counter[str]:
     """Why labelled duplicates stayed apart, by the pattern of each missed pair."""
-    features, _ = clean_rows(rows, today=TODAY, governorates=governorate_index())
     by_id = {str(row["unique_id"]): row for row in features}
     reasons: Counter[str] = Counter()
     for left, right in true - predicted:
@@ -251,11 +252,11 @@ def febrl(*, explain: bool = False) -> list[Scores]:
     )
     results = []
     for name, rows, true in data_sets:
-        predicted, seconds = run_marsad(rows, None, train=True)
+        predicted, seconds, features = run_marsad(rows, None, train=True)
         results.append(score("marsad (model trained on it)", name, predicted, true, seconds))
         if explain:
             print(f"{name}: {len(true - predicted)} missed, {len(predicted - true)} wrong")
-            for reason, count in missed_pairs(rows, predicted, true).most_common():
+            for reason, count in missed_pairs(features, predicted, true).most_common():
                 print(f"  missed: {count:>5}  {reason}")
     return results
 

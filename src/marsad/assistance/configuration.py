@@ -34,7 +34,7 @@ from marsad.assistance.models import AidCategory, AidConflict, AidEntry, Duplica
 from marsad.core.audit import audit_record, model_changes
 from marsad.core.errors import ApplicationError
 from marsad.members.models import Role
-from marsad.registry.validation import Problem
+from marsad.registry.validation import Problem, problems_error
 
 #: Who may change categories and rules (and the superuser).
 CONFIGURE_ROLES = frozenset({Role.SECRETARIAT_ANALYST})
@@ -80,12 +80,7 @@ def _require_configure(user: Any) -> None:
 
 
 def _invalid(problems: list[Problem]) -> ApplicationError:
-    return ApplicationError(
-        code=problems[0].code if len(problems) == 1 else AidConfigError.INVALID_INPUT,
-        message=problems[0].message if len(problems) == 1 else _("Some fields need correcting."),
-        field=problems[0].field,
-        extra={"problems": [p.as_dict() for p in problems]},
-    )
+    return problems_error(problems, generic=AidConfigError.INVALID_INPUT)
 
 
 def _model_problems(error: ValidationError) -> list[Problem]:

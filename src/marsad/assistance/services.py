@@ -24,7 +24,7 @@ from marsad.core.errors import ApplicationError
 from marsad.engines import aid_rules
 from marsad.members.models import Member, Role
 from marsad.registry.models import Household, ServiceLink
-from marsad.registry.validation import Problem
+from marsad.registry.validation import Problem, problems_error
 
 #: Roles that may override a blocking duplicate-aid rule (with a reason).
 OVERRIDE_ROLES = frozenset({Role.MEMBER_ADMIN, Role.SECRETARIAT_ANALYST})
@@ -37,12 +37,7 @@ def may_override(user: Any) -> bool:
 
 
 def _invalid(problems: list[Problem]) -> ApplicationError:
-    return ApplicationError(
-        code=problems[0].code if len(problems) == 1 else AidError.INVALID_INPUT,
-        message=problems[0].message if len(problems) == 1 else _("Some fields need correcting."),
-        field=problems[0].field,
-        extra={"problems": [p.as_dict() for p in problems]},
-    )
+    return problems_error(problems, generic=AidError.INVALID_INPUT)
 
 
 def _delivery(member: Member, clean: CleanEntry) -> aid_rules.Delivery:

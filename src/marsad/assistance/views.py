@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -99,11 +100,20 @@ def _show_error(error: ApplicationError, form: AidEntryForm, context: dict[str, 
         context["needs_confirmation"] = True
     problems = error.extra.get("problems")
     if isinstance(problems, list):
-        for problem in problems:
-            field = PROBLEM_FIELDS.get(problem["field"], problem["field"])
-            form.add_error(field if field in form.fields else None, problem["message"])
+        _problems_on_fields(problems, form, PROBLEM_FIELDS)
     else:
         context["error"] = error
+
+
+def _problems_on_fields(
+    problems: list[Any], form: forms.BaseForm, names: Mapping[str, str] | None = None
+) -> None:
+    """Each of a service's problems on its form field (`names` renames the service's
+    fields), or above the form when the form has no such field."""
+    for problem in problems:
+        field = str(problem["field"])
+        field = (names or {}).get(field, field)
+        form.add_error(field if field in form.fields else None, str(problem["message"]))
 
 
 def _entry_form_page(
@@ -340,9 +350,7 @@ def _show_problems(error: ApplicationError, form: forms.BaseForm) -> None:
     problems: Any = error.extra.get("problems")
     if not isinstance(problems, list):
         problems = [{"field": error.field or "", "message": error.message}]
-    for problem in problems:
-        field = str(problem["field"])
-        form.add_error(field if field in form.fields else None, str(problem["message"]))
+    _problems_on_fields(problems, form)
 
 
 @role_required(*RULES_ROLES)

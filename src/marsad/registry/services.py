@@ -36,7 +36,13 @@ from marsad.registry.models import (
     Person,
     ServiceLink,
 )
-from marsad.registry.validation import CleanPerson, PersonInput, Problem, validate_person
+from marsad.registry.validation import (
+    CleanPerson,
+    PersonInput,
+    Problem,
+    problems_error,
+    validate_person,
+)
 
 
 @dataclass(frozen=True)
@@ -59,12 +65,7 @@ class RegistrationResult:
 
 
 def _invalid(problems: list[Problem]) -> ApplicationError:
-    return ApplicationError(
-        code=problems[0].code if len(problems) == 1 else RegistryError.INVALID_INPUT,
-        message=problems[0].message if len(problems) == 1 else _("Some fields need correcting."),
-        field=problems[0].field,
-        extra={"problems": [p.as_dict() for p in problems]},
-    )
+    return problems_error(problems, generic=RegistryError.INVALID_INPUT)
 
 
 def place_problems(

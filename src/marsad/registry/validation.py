@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from marsad.core.crypto import blind_index
-from marsad.core.errors import ErrorCode
+from marsad.core.errors import ApplicationError, ErrorCode
 from marsad.engines.arabic import display_name, name_tokens, token_key
 from marsad.engines.linkage.records import PersonRecord
 from marsad.engines.nid import NationalIdError, NationalIdErrorCode, parse_national_id
@@ -67,6 +67,18 @@ class Problem:
 
     def as_dict(self) -> dict[str, str]:
         return {"field": self.field, "code": self.code, "message": self.message}
+
+
+def problems_error(problems: list[Problem], *, generic: ErrorCode) -> ApplicationError:
+    """One error for a service's problems: a single problem keeps its own code and message;
+    several get `generic` and a general message. Every problem is in `extra["problems"]`."""
+    only = len(problems) == 1
+    return ApplicationError(
+        code=problems[0].code if only else generic,
+        message=problems[0].message if only else _("Some fields need correcting."),
+        field=problems[0].field,
+        extra={"problems": [p.as_dict() for p in problems]},
+    )
 
 
 @dataclass(frozen=True)
