@@ -37,3 +37,15 @@ def test_an_identifier_with_one_typo_is_compared_through_its_intact_half():
     assert ("0", "1") in pairs  # head "763" with the family name
     assert ("2", "3") in pairs  # tail "4567"
     assert not {("0", "4"), ("1", "4"), ("2", "4"), ("3", "4")} & pairs
+
+
+def test_an_identifier_with_two_digits_swapped_across_its_middle_is_compared():
+    # 49|75843 → 49|57843: the swap breaks both halves ("497"/"495", "5843"/"7843"); the
+    # digits without the two middle ones ("49843") are intact.
+    pairs = _blocked(
+        {"first_name": "domenique", "family_name": "paterson", "national_id": "4975843"},
+        {"first_name": "domenique", "family_name": "paterson", "national_id": "4957843"},
+        {"first_name": "domenique", "family_name": "paterson", "national_id": "1112223"},
+    )
+    assert ("0", "1") in pairs
+    assert not {("0", "2"), ("1", "2")} & pairs

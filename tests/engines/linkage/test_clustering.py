@@ -30,3 +30,54 @@ def test_no_chaining_through_a_bridge_record():
 def test_every_record_gets_a_cluster_even_without_edges():
     result = cluster(["z", "y"], [], conflict=lambda x, y: None, threshold=0.5)
     assert dict(result.cluster_of) == {"z": "z", "y": "y"}
+
+
+def _ids_and_dates(records: dict[str, tuple[str, str]]):
+    """conflict / same_identifier callbacks over records id → (identifier, birth date)."""
+
+    def conflict(x, y):
+        return (
+            None
+            if records[x][1] == records[y][1] or records[x][0] == records[y][0]
+            else (Conflict.DIFFERENT_BIRTH_DATES)
+        )
+
+    return conflict, lambda x, y: records[x][0] == records[y][0]
+
+
+def test_a_birth_date_already_contradicted_by_its_own_identifier_does_not_split_a_person():
+    # org and dup2 carry one identifier N with two birth dates (one mistyped); dup3, with
+    # another identifier, agrees with org's date. dup2's date is no evidence against dup3.
+    records = {"org": ("N", "1967-02-27"), "dup2": ("N", "1978-07-27"), "dup3": ("M", "1967-02-27")}
+    conflict, same = _ids_and_dates(records)
+    edges = [Edge("org", "dup2", 1.0), Edge("org", "dup3", 0.999)]
+    joined = cluster(records, edges, conflict=conflict, threshold=0.99, same_identifier=same)
+    assert set(joined.cluster_of.values()) == {"dup2"}
+    # Without the identifier evidence, the old all-pairs rule keeps dup3 apart.
+    kept = cluster(records, edges, conflict=conflict, threshold=0.99)
+    assert kept.cluster_of["dup3"] == "dup3"
+    assert kept.refused_edges == 1
+
+
+def test_a_third_birth_date_is_still_another_person():
+    # dup3's date agrees with neither date the identifier N carries.
+    records = {"org": ("N", "1967-02-27"), "dup2": ("N", "1978-07-27"), "dup3": ("M", "1990-01-01")}
+    conflict, same = _ids_and_dates(records)
+    edges = [Edge("org", "dup2", 1.0), Edge("org", "dup3", 0.999)]
+    result = cluster(records, edges, conflict=conflict, threshold=0.99, same_identifier=same)
+    assert result.cluster_of["dup3"] == "dup3"
+    assert result.cluster_of["org"] == result.cluster_of["dup2"]
+
+
+def test_only_birth_dates_are_weighed_against_the_group():
+    records = {"a": ("N", "1990-01-01"), "b": ("N", "1990-01-01"), "c": ("M", "1990-01-01")}
+    edges = [Edge("a", "b", 1.0), Edge("a", "c", 0.999)]
+    twins = {frozenset({"b", "c"})}
+    result = cluster(
+        records,
+        edges,
+        conflict=lambda x, y: Conflict.SIBLING_PATTERN if frozenset({x, y}) in twins else None,
+        threshold=0.99,
+        same_identifier=lambda x, y: records[x][0] == records[y][0],
+    )
+    assert result.cluster_of["c"] == "c"

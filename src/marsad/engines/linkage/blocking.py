@@ -2,12 +2,13 @@
 
 A pair is compared when it agrees exactly on every column of at least one rule in `RULES`,
 or meets one of the `SQL_RULES`. The rules cover the ways a true duplicate can still look
-alike: the ID digits, or either half of them (an ID with one typo); the first or family name
-with the birth date or year and the father's name; the father's and grandfather's names with
-the birth date (for a first-name typo); the phone; the transliteration skeletons (a record in
-Latin letters); the name chain alone (records with no birth date); and the birth date with
-names that start with the same letter, in their places or swapped between first and family
-name (a typo after the first letter, a given name written as the surname).
+alike: the ID digits, either half of them, or all but the two middle digits (an ID with one
+typo or two swapped digits); the first or family name with the birth date or year and the
+father's name; the father's and grandfather's names with the birth date (for a first-name
+typo); the phone; the transliteration skeletons (a record in Latin letters); the name chain
+alone (records with no birth date); and the birth date with names that start with the same
+letter, in their places or swapped between first and family name (a typo after the first
+letter, a given name written as the surname).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any, Final
 RULES: Final[tuple[tuple[str, ...], ...]] = (
     ("nid_digits",),
     ("nid_tail",),
+    ("nid_outer",),
     ("nid_head", "first_key"),
     ("nid_head", "family_key"),
     ("first_key", "father_key", "dob_year"),

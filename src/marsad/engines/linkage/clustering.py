@@ -3,6 +3,12 @@
 Plain connected components chain: if A~B and B~C then A, B, C become one person even when
 A and C are twins. Here edges are taken strongest first, and two groups join only if no
 record of one has a hard conflict (`decision.hard_conflict`) with any record of the other.
+
+One conflict is weighed against the group: differing birth dates. When a record's
+identifier (or that identifier with one typo) also sits on another record of the joined
+group, and the far record agrees with that other record, the identifier already carries two
+birth dates, one of them mistyped, and the far record agrees with one of them: the dates
+are no evidence of two people. (`same_identifier` says which records carry one identifier.)
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from dataclasses import dataclass
 from marsad.engines.linkage.decision import Conflict
 
 ConflictCheck = Callable[[str, str], Conflict | None]
+SameIdentifier = Callable[[str, str], bool]
 
 
 @dataclass(frozen=True)
@@ -35,6 +42,7 @@ def cluster(
     *,
     conflict: ConflictCheck,
     threshold: float,
+    same_identifier: SameIdentifier | None = None,
 ) -> Clustering:
     parent: dict[str, str] = {}
     members: dict[str, list[str]] = {}
@@ -58,7 +66,7 @@ def cluster(
         a, b = root(edge.left), root(edge.right)
         if a == b:
             continue
-        if any(conflict(x, y) for x in members[a] for y in members[b]):
+        if _refused(members[a], members[b], conflict, same_identifier):
             refused += 1
             continue
         if len(members[a]) < len(members[b]):
@@ -76,3 +84,44 @@ def cluster(
         if group_root in best:
             best_by_cluster[cluster_id] = best[group_root]
     return Clustering(cluster_of, best_by_cluster, refused)
+
+
+def _refused(
+    left: list[str],
+    right: list[str],
+    conflict: ConflictCheck,
+    same_identifier: SameIdentifier | None,
+) -> bool:
+    """Whether some record of `left` and some record of `right` cannot be one person."""
+    for x in left:
+        for y in right:
+            found = conflict(x, y)
+            if found is None:
+                continue
+            if (
+                found is Conflict.DIFFERENT_BIRTH_DATES
+                and same_identifier is not None
+                and (
+                    _vouched(x, y, left + right, conflict, same_identifier)
+                    or _vouched(y, x, left + right, conflict, same_identifier)
+                )
+            ):
+                continue
+            return True
+    return False
+
+
+def _vouched(
+    record: str,
+    far: str,
+    group: list[str],
+    conflict: ConflictCheck,
+    same_identifier: SameIdentifier,
+) -> bool:
+    """Another record of the group carries `record`'s identifier and agrees with `far`."""
+    return any(
+        other not in (record, far)
+        and same_identifier(other, record)
+        and conflict(other, far) is None
+        for other in group
+    )

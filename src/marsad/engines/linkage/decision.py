@@ -97,6 +97,20 @@ def _near_identifiers(a: FeatureRow, b: FeatureRow) -> bool:
     )
 
 
+def same_identifier(a: FeatureRow, b: FeatureRow) -> bool:
+    """Both records carry one identifier: the same national ID, or the same 7 digits or more."""
+    nid = a.get("nid")
+    if nid is not None and nid == b.get("nid"):
+        return True
+    digits = a.get("nid_digits")
+    return isinstance(digits, str) and len(digits) >= 7 and digits == b.get("nid_digits")
+
+
+def same_or_mistyped_identifier(a: FeatureRow, b: FeatureRow) -> bool:
+    """One identifier on both records, or two identifiers one typo apart."""
+    return same_identifier(a, b) or _near_identifiers(a, b)
+
+
 def hard_conflict(a: FeatureRow, b: FeatureRow) -> Conflict | None:
     """Why `a` and `b` cannot be one person, or None when nothing certain forbids it."""
     nid_a, nid_b = a.get("nid"), b.get("nid")
@@ -107,8 +121,7 @@ def hard_conflict(a: FeatureRow, b: FeatureRow) -> Conflict | None:
             return Conflict.DIFFERENT_NATIONAL_IDS
     if a.get("gender") and b.get("gender") and a["gender"] != b["gender"]:
         return Conflict.DIFFERENT_GENDER
-    digits = a.get("nid_digits")
-    if same_nid or (isinstance(digits, str) and len(digits) >= 7 and digits == b.get("nid_digits")):
+    if same_identifier(a, b):
         # The same identifier on both: a differing date or name is a typo, not another person.
         return None
     if _different_birth_dates(a, b) and not _near_identifiers(a, b):

@@ -16,7 +16,7 @@ FeatureRow = dict[str, Feature]
 EPOCH: Final = datetime.date(1900, 1, 1)
 
 COLUMNS: Final = (
-    "unique_id", "nid", "nid_digits", "nid_head", "nid_tail", "nid_checked",
+    "unique_id", "nid", "nid_digits", "nid_head", "nid_tail", "nid_outer", "nid_checked",
     "first", "father", "grandfather", "family",
     "first_key", "father_key", "grandfather_key", "family_key",
     "first_skel", "father_skel", "grandfather_skel", "family_skel",
@@ -39,9 +39,12 @@ def feature_row(record: PersonRecord) -> FeatureRow:
         "unique_id": record.record_id,
         "nid": _or_none(record.national_id),
         "nid_digits": _or_none(digits),
-        # The identifier's two halves: one typo leaves one of them intact (blocking only).
+        # The identifier's two halves, and its digits without the two around the middle:
+        # one typed digit or two swapped neighbours leave one of the three intact
+        # (blocking only).
         "nid_head": _or_none(digits[:half]),
         "nid_tail": _or_none(digits[half:]),
+        "nid_outer": _or_none(digits[: half - 1] + digits[half + 1 :]) if half else None,
         "nid_checked": int(record.national_id_checked),
         "latin": int(record.latin),
         "dob": record.birth_date.isoformat() if record.birth_date else None,

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from marsad.engines.linkage.clustering import Clustering, cluster
-from marsad.engines.linkage.decision import hard_conflict
+from marsad.engines.linkage.decision import hard_conflict, same_or_mistyped_identifier
 from marsad.engines.linkage.features import FeatureRow, feature_row
 from marsad.engines.linkage.model import LinkageModel
 from marsad.engines.linkage.records import GovernorateIndex, clean_record
@@ -81,6 +81,7 @@ def link_rows(
         edges,
         conflict=lambda a, b: hard_conflict(by_id[a], by_id[b]),
         threshold=match_threshold,
+        same_identifier=lambda a, b: same_or_mistyped_identifier(by_id[a], by_id[b]),
     )
     return clustering, len(edges)
 
