@@ -9,7 +9,7 @@ from django.utils import translation
 
 from marsad.imports.models import ImportBatch
 from marsad.registry.models import Household
-from tests.imports.files import HOUSEHOLD_HEADER, households_csv, write_csv
+from tests.imports.files import HOUSEHOLD_HEADER, HOUSEHOLD_ROWS, households_csv, write_csv
 
 
 def run(*args):
@@ -34,6 +34,26 @@ def test_import_prints_a_summary_and_writes_the_rejected_rows(tmp_path, nour):
     # Again: nothing new.
     out = run(households_csv(tmp_path), "--member", "nour", "--kind", "households")
     assert out.split(" ", 1)[1].startswith("rows=9 records=6 created=0 existing=3 rejected=3 ")
+    assert Household.objects.count() == 3
+
+
+def test_title_rows_above_the_header_are_reported_and_skipped(tmp_path, nour):
+    path = write_csv(
+        tmp_path / "titled.csv", ["كشف الأسر"], [[], HOUSEHOLD_HEADER, *HOUSEHOLD_ROWS]
+    )
+    err = StringIO()
+    with translation.override("en"):
+        call_command(
+            "import",
+            str(path),
+            "--member",
+            "nour",
+            "--kind",
+            "households",
+            stdout=StringIO(),
+            stderr=err,
+        )
+    assert "The column names are on line 3" in err.getvalue()
     assert Household.objects.count() == 3
 
 

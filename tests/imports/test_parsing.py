@@ -13,8 +13,10 @@ from marsad.imports.parsing import (
     HouseholdParser,
     Places,
     ValueProblem,
+    cell_text,
     count_households,
     data_rows,
+    estimate_data_rows,
     household_groups,
     parse_date,
     parse_decimal,
@@ -80,7 +82,7 @@ def test_csv_in_any_encoding_and_separator(tmp_path, encoding, delimiter):
         encoding=encoding,
         delimiter=delimiter,
     )
-    assert read_header(path) == ["رقم الأسرة", "الاسم"]
+    assert read_header(path, "households") == (1, ["رقم الأسرة", "الاسم"])
     assert [(row.line, list(row.cells)) for row in data_rows(path)] == [
         (2, ["H-1", "محمد أحمد"]),
         (3, ["H-2", "فاطمة علي"]),
@@ -96,13 +98,45 @@ def test_an_unreadable_file_is_a_clear_error(tmp_path):
     path = tmp_path / "broken.xlsx"
     path.write_bytes(b"PK\x03\x04 not really a workbook")
     with pytest.raises(ApplicationError) as error:
-        read_header(path)
+        read_header(path, "households")
     assert error.value.code == ImportsError.UNREADABLE_FILE
     empty = tmp_path / "empty.csv"
     empty.write_bytes(b"")
     with pytest.raises(ApplicationError) as error:
-        read_header(empty)
+        read_header(empty, "households")
     assert error.value.code == ImportsError.EMPTY_FILE
+
+
+@pytest.mark.parametrize("xlsx", [False, True])
+def test_title_rows_above_the_header_are_not_data(tmp_path, xlsx):
+    writer = write_xlsx if xlsx else write_csv
+    path = writer(
+        tmp_path / ("f.xlsx" if xlsx else "f.csv"),
+        ["كشف المستفيدين - جمعية الخير"],
+        [
+            ["", "", ""],
+            ["التاريخ: 2024/03/01", "", ""],
+            ["رقم الأسرة", "الاسم", "الرقم القومي"],
+            ["H-1", "محمد أحمد", ""],
+            ["", "", ""],
+            ["H-2", "فاطمة علي", ""],
+        ],
+    )
+    line, header = read_header(path, "households")
+    assert (line, header) == (4, ["رقم الأسرة", "الاسم", "الرقم القومي"])
+    assert [(row.line, cell_text(row.cells[1])) for row in data_rows(path, line)] == [
+        (5, "محمد أحمد"),
+        (7, "فاطمة علي"),
+    ]
+    assert estimate_data_rows(path, line) == (0 if xlsx else 3)
+
+
+def test_without_known_column_names_the_first_row_that_is_not_blank_is_the_header(tmp_path):
+    path = write_csv(tmp_path / "f.csv", ["", ""], [["col a", "col b"], ["1", "2"]])
+    assert read_header(path, "aid") == (2, ["col a", "col b"])
+    # A title cell naming one field is not a header: two fields must be named.
+    path = write_csv(tmp_path / "g.csv", ["الاسم"], [["x", "y"], ["الاسم", "الرقم القومي"]])
+    assert read_header(path, "households") == (3, ["الاسم", "الرقم القومي"])
 
 
 @pytest.fixture
@@ -113,7 +147,7 @@ def places(db):
 def parse_rows(tmp_path, rows, *, xlsx=False):
     writer = write_xlsx if xlsx else write_csv
     path = writer(tmp_path / ("f.xlsx" if xlsx else "f.csv"), HOUSEHOLD_HEADER, rows)
-    header = read_header(path)
+    _line, header = read_header(path, "households")
     mapping = {
         "household_ref": header[0],
         "full_name": header[1],

@@ -26,6 +26,7 @@ from marsad.registry.models import Household, Person
 from marsad.registry.services import HouseholdInput, household_register
 from marsad.registry.validation import PersonInput
 from tests.imports.files import (
+    HOUSEHOLD_HEADER,
     HOUSEHOLD_ROWS,
     households_csv,
     households_xlsx,
@@ -129,6 +130,24 @@ def test_an_import_creates_the_good_households_and_keeps_the_bad_rows(tmp_path, 
         AuditEvent.objects.filter(target_type="imports.importbatch", target_id=batch.pk).count()
         == 2
     )
+
+
+def test_a_file_with_title_rows_above_its_header_imports_with_the_file_s_own_line_numbers(
+    tmp_path, nour, nour_admin
+):
+    # The member's name and the date on the first rows, a blank row, then the header.
+    path = write_csv(
+        tmp_path / "titled.csv",
+        ["جمعية النور - كشف الأسر"],
+        [["التاريخ: 2026/11/01"], [], HOUSEHOLD_HEADER, *HOUSEHOLD_ROWS],
+    )
+    batch = import_file(path=path, member=nour, kind="households", by=nour_admin)
+    assert batch.header_line == 4
+    assert batch.header == list(HOUSEHOLD_HEADER)
+    assert batch.status == ImportBatch.Status.DONE
+    assert (batch.created, batch.existing, batch.rejected) == (3, 0, 3)
+    # The same rows as in the plain file, three lines further down.
+    assert lines(batch, "import") == [10, 11, 12, 13]
 
 
 def test_importing_the_same_file_again_adds_nothing(tmp_path, nour, nour_admin):

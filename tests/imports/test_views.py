@@ -14,7 +14,7 @@ from marsad.imports.models import ImportBatch
 from marsad.members.models import Role
 from marsad.registry.models import Household, Person
 from tests.factories import member_create, secretariat_create, user_create
-from tests.imports.files import households_xlsx
+from tests.imports.files import HOUSEHOLD_HEADER, households_xlsx, write_xlsx
 
 
 @pytest.fixture
@@ -185,6 +185,17 @@ def test_the_mapping_step_refuses_to_go_on_without_the_required_fields(
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.MAPPING
     assert not DBTaskResult.objects.exists()
+
+
+def test_the_mapping_page_says_where_the_column_names_were_found(client, nour_admin, tmp_path):
+    client.force_login(nour_admin)
+    path = write_xlsx(tmp_path / "titled.xlsx", ["جمعية النور - كشف الأسر"], [[], HOUSEHOLD_HEADER])
+    response = upload(client, path)
+    page = client.get(response.url).content.decode()
+    assert 'data-testid="header-line"' in page
+    assert '<option value="رقم الأسرة" selected>' in page
+    plain = upload(client, households_xlsx(tmp_path))
+    assert 'data-testid="header-line"' not in client.get(plain.url).content.decode()
 
 
 def test_a_file_that_is_not_a_spreadsheet_is_refused(client, nour_admin, tmp_path):

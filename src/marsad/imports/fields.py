@@ -255,7 +255,7 @@ def header_key(text: object) -> str:
     )
 
 
-def _synonym_keys(kind: str) -> dict[str, str]:
+def synonym_keys(kind: str) -> dict[str, str]:
     """Normal form → field, the field's own name first, then its synonyms."""
     keys: dict[str, str] = {}
     for spec in FIELDS[kind]:
@@ -278,7 +278,7 @@ def suggest_mapping(
     for field_name, column in (remembered or {}).items():
         if field_name in fields and column in present and column not in mapping.values():
             mapping[field_name] = column
-    keys = _synonym_keys(kind)
+    keys = synonym_keys(kind)
     for column in header:
         found = keys.get(header_key(column))
         if found and found not in mapping and column not in mapping.values():

@@ -51,6 +51,11 @@ class ImportBatch(models.Model):
     original_name = models.CharField(_("file name"), max_length=255)
     checksum = models.CharField(_("SHA-256 of the file"), max_length=64, db_index=True)
     header = models.JSONField(_("columns of the file"), default=list)
+    header_line = models.PositiveIntegerField(
+        _("line of the column names"),
+        default=1,
+        help_text=_("Title rows above it are not data."),
+    )
     mapping = models.JSONField(
         _("column mapping"), default=dict, help_text=_("Field → column of the file.")
     )

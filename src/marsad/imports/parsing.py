@@ -34,6 +34,7 @@ from marsad.engines.cells import is_blank
 from marsad.engines.linkage.records import GovernorateIndex
 from marsad.engines.nid import NationalIdError, parse_national_id
 from marsad.imports.errors import ImportsError
+from marsad.imports.fields import header_key, synonym_keys
 from marsad.matching.files import PersonFileError, is_xlsx, table_rows
 from marsad.registry.models import Person
 from marsad.registry.services import HouseholdInput
@@ -100,18 +101,45 @@ def clean_header(row: Sequence[object]) -> list[str]:
     return header
 
 
-def read_header(path: Path) -> list[str]:
+#: How far down a file its header row is looked for (title rows and blank rows above it).
+HEADER_SEARCH_ROWS = 20
+
+
+class Header(NamedTuple):
+    line: int  # the header's line in the file (1 for the first row)
+    names: list[str]
+
+
+def read_header(path: Path, kind: str) -> Header:
+    """The file's header row and its column names.
+
+    Member files often carry a title, the member's name or a date in the rows above the
+    header. The header is the first of the first rows in which at least two cells name a
+    field of this kind of file (in Arabic or English, as the mapping step recognises them);
+    when no row does, the first row that is not blank.
+    """
+    keys = synonym_keys(kind)
+    first: Header | None = None
     rows = table_rows(path)
     try:
-        first = next(rows, None)
+        for line, cells in enumerate(rows, start=1):
+            if line > HEADER_SEARCH_ROWS:
+                break
+            names = clean_header(cells)
+            if not any(cell_text(value) for value in cells):
+                continue
+            known = {keys[key] for name in names if (key := header_key(name)) in keys}
+            if len(known) >= 2:
+                return Header(line, names)
+            if first is None:
+                first = Header(line, names)
     except PersonFileError as error:
         raise file_error(error) from error
     finally:
         rows.close()  # type: ignore[attr-defined]
-    header = clean_header(first or [])
-    if not header:
+    if first is None:
         raise file_error(PersonFileError("empty", reason="empty"))
-    return header
+    return first
 
 
 class SourceRow(NamedTuple):
@@ -119,12 +147,13 @@ class SourceRow(NamedTuple):
     cells: Sequence[object]
 
 
-def data_rows(path: Path) -> Iterator[SourceRow]:
-    """Every non-blank data row with its line number (the header is line 1)."""
+def data_rows(path: Path, header_line: int = 1) -> Iterator[SourceRow]:
+    """Every non-blank data row below the header, with its line number in the file."""
     rows = table_rows(path)
     try:
-        next(rows, None)
-        for line, cells in enumerate(rows, start=2):
+        for line, cells in enumerate(rows, start=1):
+            if line <= header_line:
+                continue
             try:
                 blank = not "".join(cells).strip()  # type: ignore[arg-type]
             except TypeError:  # workbook cells: numbers, dates
@@ -135,7 +164,7 @@ def data_rows(path: Path) -> Iterator[SourceRow]:
         raise file_error(error) from error
 
 
-def estimate_data_rows(path: Path) -> int:
+def estimate_data_rows(path: Path, header_line: int = 1) -> int:
     """About how many data rows a CSV file has (its line breaks), for a progress bar before
     the rows are read; 0 for a workbook."""
     if is_xlsx(path):
@@ -144,14 +173,17 @@ def estimate_data_rows(path: Path) -> int:
     with path.open("rb") as stream:
         while block := stream.read(1 << 20):
             breaks += block.count(b"\n")
-    return max(breaks - 1, 0)
+    return max(breaks - header_line, 0)
 
 
 class Columns:
     """Where each mapped field is in a row of the file."""
 
-    def __init__(self, header: Sequence[str], mapping: Mapping[str, str]) -> None:
+    def __init__(
+        self, header: Sequence[str], mapping: Mapping[str, str], header_line: int = 1
+    ) -> None:
         self.header = list(header)
+        self.header_line = header_line
         position = {name: index for index, name in enumerate(self.header)}
         self.index: dict[str, int] = {
             field_name: position[column]
@@ -420,7 +452,7 @@ def count_households(path: Path, columns: Columns) -> tuple[FileCount, Counter[s
     """(rows and households, rows per household reference): the first of two passes."""
     per_ref: Counter[str] = Counter()
     rows = blank = 0
-    for row in data_rows(path):
+    for row in data_rows(path, columns.header_line):
         rows += 1
         ref = columns.text(row.cells, "household_ref")
         if ref:
@@ -435,7 +467,7 @@ def household_groups(
 ) -> Iterator[SourceHousehold]:
     """Households in the order their last row is read; a row without a reference alone."""
     open_households: dict[str, SourceHousehold] = {}
-    for row in data_rows(path):
+    for row in data_rows(path, columns.header_line):
         ref = columns.text(row.cells, "household_ref")
         if not ref:
             yield SourceHousehold("", [row])

@@ -168,7 +168,7 @@ def batch_upload(
     )
     batch.file.save(Path(name).name, File(file), save=False)
     try:
-        batch.header = read_header(Path(batch.file.path))
+        batch.header_line, batch.header = read_header(Path(batch.file.path), kind)
     except ApplicationError:
         batch.file.delete(save=False)
         raise
@@ -360,7 +360,8 @@ class _Run:
 
 
 def _run_for(batch: ImportBatch, progress: Progress | None) -> _Run:
-    return _Run(batch, Columns(batch.header, batch.mapping), Path(batch.file.path), progress)
+    columns = Columns(batch.header, batch.mapping, batch.header_line)
+    return _Run(batch, columns, Path(batch.file.path), progress)
 
 
 def _fail(batch: ImportBatch, error: BaseException) -> None:
@@ -433,7 +434,7 @@ def _households_preview(run: _Run) -> None:
 
 def _aid_rows(run: _Run) -> Iterator[list[tuple[aid_batch.AidRow, Sequence[object]]]]:
     columns = run.columns
-    for chunk in _chunks(data_rows(run.path), AID_CHUNK):
+    for chunk in _chunks(data_rows(run.path, columns.header_line), AID_CHUNK):
         rows = []
         for source in chunk:
             raw = aid_raw(columns, source.cells)
@@ -465,7 +466,7 @@ def _aid_rejection(
 def _aid_preview(run: _Run) -> None:
     batch = run.batch
     stage = ImportRejection.Stage.PREVIEW
-    estimate = estimate_data_rows(run.path)
+    estimate = estimate_data_rows(run.path, run.columns.header_line)
     batch.records_total = estimate
     batch.save(update_fields=["records_total"])
     run.report()

@@ -134,6 +134,10 @@ class Command(BaseCommand):
             raise CommandError(f"The import failed{where}: {error}", returncode=1) from error
         progress.finish()
         seconds = time.perf_counter() - started
+        if batch.header_line > 1:
+            self.stderr.write(
+                f"The column names are on line {batch.header_line}; the rows above are titles."
+            )
         if options["rejected"]:
             download = rejections_export(batch=batch, by=None, file_format="csv")
             options["rejected"].write_bytes(download.content)
