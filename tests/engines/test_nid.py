@@ -44,6 +44,10 @@ def test_governorate_codes() -> None:
         ("\u200f28208151304597", "28208151304597"),
         ("2820815130459X", "2820815130459X"),
         ("", ""),
+        # A spreadsheet's exponent form with every digit written is the number itself.
+        ("2.8208151304597E+13", "28208151304597"),
+        ("٢.٨٢٠٨١٥١٣٠٤٥٩٧e13", "28208151304597"),
+        ("2,8208151304597E+13", "28208151304597"),
     ],
 )
 def test_clean_national_id(raw: str, expected: str) -> None:
@@ -97,7 +101,7 @@ def test_repr_does_not_leak_the_full_number() -> None:
         (" - ", NationalIdErrorCode.EMPTY),
         ("2820815130459X", NationalIdErrorCode.INVALID_CHARACTERS),
         ("28208151304597/", NationalIdErrorCode.INVALID_CHARACTERS),
-        ("2.82082E+13", NationalIdErrorCode.INVALID_CHARACTERS),
+        ("2.82082E+13", NationalIdErrorCode.DIGITS_LOST),
         ("2820815130459", NationalIdErrorCode.WRONG_LENGTH),
         ("282081513045971", NationalIdErrorCode.WRONG_LENGTH),
         ("18208151304597", NationalIdErrorCode.INVALID_CENTURY),
@@ -123,6 +127,17 @@ def test_each_problem_has_its_own_code(raw: str, code: NationalIdErrorCode) -> N
     assert caught.value.code is code
     assert caught.value.message == str(caught.value)
     assert caught.value.message.endswith(".")
+
+
+@pytest.mark.parametrize("rounded", ["2.82082E+13", "2,82082E+13", "2.820815130459E+13", "3E+13"])
+def test_an_id_rounded_into_exponent_form_has_lost_digits(rounded: str) -> None:
+    with pytest.raises(NationalIdError) as caught:
+        parse_national_id(rounded, today=TODAY)
+    assert caught.value.code == NationalIdErrorCode.DIGITS_LOST
+
+
+def test_an_id_in_exponent_form_with_every_digit_parses() -> None:
+    assert parse_national_id("2.8208151304597E+13", today=TODAY).value == "28208151304597"
 
 
 def test_error_is_a_value_error_and_pickles() -> None:

@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 
 from marsad.assistance import batch as aid_batch
 from marsad.assistance.models import AidEntry
+from marsad.core.crypto import blind_index
 from marsad.core.errors import ApplicationError
 from marsad.core.models import AuditEvent
 from marsad.imports import services
@@ -148,6 +149,24 @@ def test_a_file_with_title_rows_above_its_header_imports_with_the_file_s_own_lin
     assert (batch.created, batch.existing, batch.rejected) == (3, 0, 3)
     # The same rows as in the plain file, three lines further down.
     assert lines(batch, "import") == [10, 11, 12, 13]
+
+
+def test_national_ids_in_a_spreadsheet_s_exponent_form(tmp_path, nour, nour_admin):
+    # Every digit written: the ID itself. Rounded by Excel: rejected, saying why.
+    rows = [
+        ["H-1", "محمد أحمد علي الشافعي", "2.8208151304597E+13", "ذكر", "1982-08-15", "رب الأسرة",
+         "المنيا", ""],
+        ["H-2", "وليد مصطفى عبدالرحمن سالم", "2.82082E+13", "ذكر", "1982-08-15", "رب الأسرة",
+         "المنيا", ""],
+    ]  # fmt: skip
+    path = write_csv(tmp_path / "exponent.csv", HOUSEHOLD_HEADER, rows)
+    batch = import_file(path=path, member=nour, kind="households", by=nour_admin)
+    assert (batch.created, batch.rejected) == (1, 1)
+    head = Household.objects.get(source_key="H-1").head
+    assert head.national_id_index == blind_index("28208151304597")
+    (problem,) = batch.rejections.get(line=3, stage="import").problems
+    assert problem["code"] == "registry.national_id.digits_lost"
+    assert "2.82082E+13" in problem["message"]
 
 
 def test_importing_the_same_file_again_adds_nothing(tmp_path, nour, nour_admin):

@@ -36,6 +36,8 @@ _CENTURIES = {"2": 1900, "3": 2000}
 _WEIGHTS = (2, 7, 6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
 _SEPARATORS = frozenset("-\u2010\u2011\u2012\u2013\u2014\u2212.")
 _SPREADSHEET_FLOAT = re.compile(r"(\d+)\.0+")
+#: A number a spreadsheet wrote in exponent form: "2.82082E+13", "2.8208151304597e13".
+_EXPONENT_FORM = re.compile(r"(\d)(?:[.,](\d*))?[eE]\+?(\d{1,2})")
 
 
 class NationalIdErrorCode(enum.StrEnum):
@@ -46,6 +48,7 @@ class NationalIdErrorCode(enum.StrEnum):
     INVALID_BIRTH_DATE = "invalid_birth_date"
     FUTURE_BIRTH_DATE = "future_birth_date"
     UNKNOWN_GOVERNORATE = "unknown_governorate"
+    DIGITS_LOST = "digits_lost"
 
 
 class NationalIdWarningCode(enum.StrEnum):
@@ -82,9 +85,16 @@ class NationalId:
 def clean_national_id(raw: str) -> str:
     """Western digits with spaces (incl. NBSP), dashes, dots and invisible marks removed.
 
-    No validation. A spreadsheet float such as "28208151304597.0" loses its ".0" first.
+    No validation. A spreadsheet float such as "28208151304597.0" loses its ".0" first; one
+    in exponent form ("2.8208151304597E+13") becomes its digits when every digit is written
+    (a rounded one, "2.82082E+13", stays as it is: `parse_national_id` says digits are lost).
     """
     text = to_western_digits(raw).strip()
+    exponent = _EXPONENT_FORM.fullmatch(text)
+    if exponent:
+        digits = exponent.group(1) + (exponent.group(2) or "")
+        if len(digits) == int(exponent.group(3)) + 1:
+            return digits
     float_match = _SPREADSHEET_FLOAT.fullmatch(text)
     if float_match:
         text = float_match.group(1)
@@ -106,12 +116,18 @@ def compute_check_digit(first13: str) -> int:
 def parse_national_id(raw: str, *, today: datetime.date) -> NationalId:
     """Parse and validate; raise `NationalIdError` whose code names the first problem found.
 
-    Checks run in this order: empty, characters, length, century, real date, not after
-    `today`, governorate. The check digit is compared last and only adds a warning.
+    Checks run in this order: empty, digits lost to a spreadsheet's exponent form,
+    characters, length, century, real date, not after `today`, governorate. The check digit
+    is compared last and only adds a warning.
     """
     value = clean_national_id(raw)
     if not value:
         raise NationalIdError(NationalIdErrorCode.EMPTY, "The national ID is empty.")
+    if not value.isdigit() and _EXPONENT_FORM.fullmatch(to_western_digits(raw).strip()):
+        raise NationalIdError(
+            NationalIdErrorCode.DIGITS_LOST,
+            "The national ID was rounded by a spreadsheet into exponent form; digits are lost.",
+        )
     if not (value.isascii() and value.isdigit()):
         raise NationalIdError(
             NationalIdErrorCode.INVALID_CHARACTERS, "The national ID may contain digits only."

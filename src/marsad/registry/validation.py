@@ -33,6 +33,7 @@ NID_ERROR_CODES = {
     NationalIdErrorCode.INVALID_BIRTH_DATE: RegistryError.NATIONAL_ID_INVALID_BIRTH_DATE,
     NationalIdErrorCode.FUTURE_BIRTH_DATE: RegistryError.NATIONAL_ID_FUTURE_BIRTH_DATE,
     NationalIdErrorCode.UNKNOWN_GOVERNORATE: RegistryError.NATIONAL_ID_UNKNOWN_GOVERNORATE,
+    NationalIdErrorCode.DIGITS_LOST: RegistryError.NATIONAL_ID_DIGITS_LOST,
 }
 
 
@@ -54,6 +55,10 @@ def nid_error_message(code: NationalIdErrorCode) -> str:
         ),
         NationalIdErrorCode.UNKNOWN_GOVERNORATE: _(
             "Digits 8 and 9 of the national ID are not a known governorate code."
+        ),
+        NationalIdErrorCode.DIGITS_LOST: _(
+            "The national ID was saved by Excel as a rounded number (like 2.82082E+13), which "
+            "loses its last digits: format the column as Text and enter the IDs again."
         ),
     }
     return str(messages[code])
