@@ -169,6 +169,22 @@ def test_national_ids_in_a_spreadsheet_s_exponent_form(tmp_path, nour, nour_admi
     assert "2.82082E+13" in problem["message"]
 
 
+def test_a_household_number_merged_down_its_people_is_one_household(tmp_path, nour, nour_admin):
+    path = households_xlsx(tmp_path, rows=[HOUSEHOLD_ROWS[0], HOUSEHOLD_ROWS[1]])
+    workbook = load_workbook(path)
+    sheet = workbook.active
+    sheet["A3"] = None
+    sheet["G3"] = None
+    sheet.merge_cells("A2:A3")  # the household number, as members often write it
+    sheet.merge_cells("G2:G3")  # and the governorate
+    workbook.save(path)
+    batch = import_file(path=path, member=nour, kind="households", by=nour_admin)
+    assert (batch.created, batch.rejected) == (1, 0)
+    household = Household.objects.get(member=nour)
+    assert household.source_key == "H-1"
+    assert household.people.count() == 2
+
+
 def test_importing_the_same_file_again_adds_nothing(tmp_path, nour, nour_admin):
     import_file(path=households_xlsx(tmp_path), member=nour, kind="households", by=nour_admin)
     before = registry_state()

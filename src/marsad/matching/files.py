@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import codecs
 import csv
+import re
+import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -101,11 +103,85 @@ def _xlsx_rows(path: Path) -> Iterator[list[object]]:
             f"Cannot open {path.name} as an Excel workbook: {exc}", reason="xlsx"
         ) from exc
     try:
+        try:
+            merged = _merged_cells(path)
+        except Exception as exc:  # a damaged or hostile sheet (defusedxml refuses entities)
+            raise PersonFileError(
+                f"Cannot read {path.name} as an Excel workbook: {exc}", reason="xlsx"
+            ) from exc
         sheet = workbook.worksheets[0]
-        for row in sheet.iter_rows(values_only=True):
-            yield ["" if value is None else value for value in row]
+        shown: dict[tuple[int, int], object] = {}  # a merged range's top-left value
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            row = ["" if value is None else value for value in values]
+            for top, left, right in merged.get(number, ()):
+                if number == top:
+                    shown[top, left] = row[left - 1] if left <= len(row) else ""
+                value = shown.get((top, left), "")
+                if len(row) < right:
+                    row.extend([""] * (right - len(row)))
+                for column in range(left, right + 1):
+                    if row[column - 1] == "":
+                        row[column - 1] = value
+            yield row
     finally:
         workbook.close()
+
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_MERGE_CELL = re.compile(
+    rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\s[^>]*?\bref=[\"']([A-Z]+[0-9]+:[A-Z]+[0-9]+)[\"']"
+)
+_RELATIONSHIPS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PACKAGE = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+
+def _merged_cells(path: Path) -> dict[int, list[tuple[int, int, int]]]:
+    """The merged ranges of the workbook's first sheet: row → (top row, first and last
+    column) of each range covering it.
+
+    Members merge a household's number or address down the rows of its people; every cell
+    of a merged range shows the top-left value, and the import reads it so. openpyxl's
+    streaming reader does not report merged ranges, so they are found in the sheet's XML:
+    its `mergeCell` elements, searched in the raw bytes (parsing the whole sheet a second
+    time would cost a quarter of the time of reading it).
+    """
+    from openpyxl.utils.cell import range_boundaries
+
+    covering: dict[int, list[tuple[int, int, int]]] = {}
+    with zipfile.ZipFile(path) as archive:
+        part = _first_sheet_part(archive)
+        if part is None:
+            return covering
+        with archive.open(part) as stream:
+            tail = b""
+            while block := stream.read(_CHUNK):
+                text = tail + block
+                end = 0
+                for found in _MERGE_CELL.finditer(text):
+                    left, top, right, bottom = range_boundaries(found.group(1).decode("ascii"))
+                    for number in range(top, bottom + 1):
+                        covering.setdefault(number, []).append((top, left, right))
+                    end = found.end()
+                # An element cut by the block's end is found again with the next block.
+                tail = text[max(end, len(text) - 256) :]
+    return covering
+
+
+def _first_sheet_part(archive: zipfile.ZipFile) -> str | None:
+    """The path inside the package of the workbook's first sheet."""
+    from defusedxml import ElementTree
+
+    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    sheet = workbook.find(f"{_MAIN}sheets/{_MAIN}sheet")
+    if sheet is None:
+        return None
+    relation = sheet.get(f"{_RELATIONSHIPS}id")
+    relations = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    for entry in relations.iter(f"{_PACKAGE}Relationship"):
+        if entry.get("Id") == relation:
+            target = entry.get("Target", "")
+            return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    return None
 
 
 def table_rows(path: Path) -> Iterator[Sequence[object]]:

@@ -1,0 +1,38 @@
+"""Reading member spreadsheets: what Excel shows is what is read."""
+
+from openpyxl import Workbook
+
+from marsad.matching.files import table_rows
+
+
+def test_a_merged_range_gives_its_value_to_every_cell_it_covers(tmp_path):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["رقم الأسرة", "الاسم", "العنوان", "ملاحظات"])
+    sheet.append(["H-1", "محمد أحمد", "شارع النيل", None])
+    sheet.append([None, "فاطمة حسن", None, None])
+    sheet.append([None, "منى محمد", None, "يتيمة"])
+    sheet.append(["H-2", "سعيد محمود", "حي الزيتون", "أرملة"])
+    sheet.merge_cells("A2:A4")  # the household number down its three people
+    sheet.merge_cells("C2:C4")  # so is the address
+    sheet.merge_cells("C5:D5")  # across two columns
+    path = tmp_path / "merged.xlsx"
+    workbook.save(path)
+
+    rows = list(table_rows(path))
+
+    assert rows[1:4] == [
+        ["H-1", "محمد أحمد", "شارع النيل", ""],
+        ["H-1", "فاطمة حسن", "شارع النيل", ""],
+        ["H-1", "منى محمد", "شارع النيل", "يتيمة"],
+    ]
+    assert rows[4] == ["H-2", "سعيد محمود", "حي الزيتون", "حي الزيتون"]
+
+
+def test_a_workbook_without_merged_ranges_reads_as_written(tmp_path):
+    workbook = Workbook()
+    workbook.active.append(["a", "b"])
+    workbook.active.append([1, None])
+    path = tmp_path / "plain.xlsx"
+    workbook.save(path)
+    assert list(table_rows(path)) == [["a", "b"], [1, ""]]
