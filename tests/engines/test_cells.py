@@ -41,13 +41,26 @@ def test_not_numbers(cell):
         ("2026-03-05 00:00:00", datetime.date(2026, 3, 5)),
         (datetime.datetime(2026, 3, 5, 10, 0, tzinfo=datetime.UTC), datetime.date(2026, 3, 5)),
         (46086, datetime.date(2026, 3, 5)),
+        # Months by name, as Arabic and English Excel write them in text.
+        ("15 أغسطس 1982", datetime.date(1982, 8, 15)),
+        ("١٥ اغسطس ١٩٨٢", datetime.date(1982, 8, 15)),
+        ("5 إبريل، 2026", datetime.date(2026, 4, 5)),
+        ("5/أبريل/2026", datetime.date(2026, 4, 5)),
+        ("1 يونيه 2026", datetime.date(2026, 6, 1)),
+        ("15-Aug-1982", datetime.date(1982, 8, 15)),
+        ("15 August 1982", datetime.date(1982, 8, 15)),
+        ("August 15, 1982", datetime.date(1982, 8, 15)),
+        ("Sept. 3, 2025", datetime.date(2025, 9, 3)),
     ],
 )
 def test_dates(cell, expected):
     assert parse_date(cell) == expected
 
 
-@pytest.mark.parametrize("cell", ["", "31/02/2026", "March", "2026-13-01", 10**7])
+@pytest.mark.parametrize(
+    "cell",
+    ["", "31/02/2026", "March", "2026-13-01", 10**7, "31 فبراير 2026", "15 رمضان 1445", "15/8/82"],
+)
 def test_not_dates(cell):
     with pytest.raises(CellError) as caught:
         parse_date(cell)

@@ -24,6 +24,35 @@ _DATE_PATTERNS = (
     (re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$"), (3, 2, 1)),
 )
 _MONTH = re.compile(r"^(\d{4})[-/.](\d{1,2})$")
+#: Month names as Egyptian and English spreadsheets write them (alef forms folded to ا).
+_MONTH_NAMES = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("يناير", "january", "jan"),
+            ("فبراير", "february", "feb"),
+            ("مارس", "march", "mar"),
+            ("ابريل", "ابريليه", "april", "apr"),
+            ("مايو", "may"),
+            ("يونيو", "يونيه", "june", "jun"),
+            ("يوليو", "يوليه", "july", "jul"),
+            ("اغسطس", "august", "aug"),
+            ("سبتمبر", "september", "sep", "sept"),
+            ("اكتوبر", "october", "oct"),
+            ("نوفمبر", "november", "nov"),
+            ("ديسمبر", "december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_NAMED_MONTH = (
+    # 15 أغسطس 1982, 15-Aug-1982, 15/أغسطس/1982
+    re.compile(r"^(?P<d>\d{1,2})[\s\-/.]*(?P<m>[^\d\s\-/.,،]+)[\s\-/.,،]*(?P<y>\d{4})$"),
+    # August 15, 1982
+    re.compile(r"^(?P<m>[A-Za-z]+)\.?\s+(?P<d>\d{1,2}),?\s+(?P<y>\d{4})$"),
+)
+_ALEFS = str.maketrans("أإآ", "ااا")
 
 
 class CellErrorCode(enum.StrEnum):
@@ -65,7 +94,8 @@ def parse_decimal(value: object) -> Decimal:
 
 
 def parse_date(value: object) -> datetime.date:
-    """A date from a cell: ISO, day-first `dd/mm/yyyy`, an Excel serial number or datetime."""
+    """A date from a cell: ISO, day-first `dd/mm/yyyy`, a month by name (`15 أغسطس 1982`,
+    `15-Aug-1982`, `August 15, 1982`), an Excel serial number or datetime."""
     if isinstance(value, datetime.datetime):
         return value.date()
     if isinstance(value, datetime.date):
@@ -83,7 +113,26 @@ def parse_date(value: object) -> datetime.date:
                 return datetime.date(int(match[y]), int(match[m]), int(match[d]))
             except ValueError:
                 break
+    named = _named_month_date(text)
+    if named is not None:
+        return named
     raise CellError(CellErrorCode.NOT_A_DATE, "The cell is not a date (use yyyy-mm-dd).")
+
+
+def _named_month_date(text: str) -> datetime.date | None:
+    """A day, a month by its Arabic or English name and a four-digit year, or None."""
+    for pattern in _NAMED_MONTH:
+        match = pattern.match(text)
+        if match is None:
+            continue
+        month = _MONTH_NAMES.get(match["m"].translate(_ALEFS).lower())
+        if month is None:
+            return None
+        try:
+            return datetime.date(int(match["y"]), month, int(match["d"]))
+        except ValueError:
+            return None
+    return None
 
 
 def parse_month(value: object) -> tuple[datetime.date, datetime.date] | None:
