@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
+from openpyxl import load_workbook
 
 from marsad.core.models import AuditEvent
 from marsad.imports.models import ImportBatch
@@ -196,6 +197,22 @@ def test_the_mapping_page_says_where_the_column_names_were_found(client, nour_ad
     assert '<option value="رقم الأسرة" selected>' in page
     plain = upload(client, households_xlsx(tmp_path))
     assert 'data-testid="header-line"' not in client.get(plain.url).content.decode()
+
+
+def test_the_mapping_page_warns_of_other_sheets_that_hold_data(client, nour_admin, tmp_path):
+    client.force_login(nour_admin)
+    path = households_xlsx(tmp_path)
+    workbook = load_workbook(path)
+    workbook.create_sheet("الجيزة").append(HOUSEHOLD_HEADER)
+    workbook.create_sheet("فارغة")
+    workbook.save(path)
+    response = upload(client, path)
+    batch = ImportBatch.objects.get()
+    assert batch.other_sheets == ["الجيزة"]
+    page = client.get(response.url).content.decode()
+    assert 'data-testid="other-sheets"' in page
+    assert "الجيزة" in page
+    assert "فارغة" not in page
 
 
 def test_a_file_that_is_not_a_spreadsheet_is_refused(client, nour_admin, tmp_path):

@@ -51,6 +51,12 @@ class ImportBatch(models.Model):
     original_name = models.CharField(_("file name"), max_length=255)
     checksum = models.CharField(_("SHA-256 of the file"), max_length=64, db_index=True)
     header = models.JSONField(_("columns of the file"), default=list)
+    other_sheets = models.JSONField(
+        _("other sheets of the workbook"),
+        default=list,
+        blank=True,
+        help_text=_("Sheets after the first that hold data; only the first sheet is read."),
+    )
     header_line = models.PositiveIntegerField(
         _("line of the column names"),
         default=1,

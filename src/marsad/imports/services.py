@@ -58,6 +58,7 @@ from marsad.imports.parsing import (
     household_groups,
     read_header,
 )
+from marsad.matching.files import other_sheets
 from marsad.matching.linkage import governorate_index
 from marsad.members.models import Member
 from marsad.observatory.tasks import gap_recompute_request
@@ -169,6 +170,7 @@ def batch_upload(
     batch.file.save(Path(name).name, File(file), save=False)
     try:
         batch.header_line, batch.header = read_header(Path(batch.file.path), kind)
+        batch.other_sheets = other_sheets(Path(batch.file.path))
     except ApplicationError:
         batch.file.delete(save=False)
         raise

@@ -184,6 +184,29 @@ def _first_sheet_part(archive: zipfile.ZipFile) -> str | None:
     return None
 
 
+def other_sheets(path: Path, *, rows: int = 50) -> list[str]:
+    """Names of the workbook's sheets after the first that hold a value in their first
+    `rows` rows: only the first sheet is read, and the people of the others must not be
+    left out without a word. [] for a CSV file."""
+    if not is_xlsx(path):
+        return []
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception:  # unreadable: reading the first sheet reports it
+        return []
+    try:
+        names = []
+        for sheet in workbook.worksheets[1:]:
+            values = sheet.iter_rows(max_row=rows, values_only=True)
+            if any(value not in (None, "") for row in values for value in row):
+                names.append(sheet.title)
+        return names
+    finally:
+        workbook.close()
+
+
 def table_rows(path: Path) -> Iterator[Sequence[object]]:
     """Every row of the file's first table, the header first, streamed.
 

@@ -134,6 +134,11 @@ class Command(BaseCommand):
             raise CommandError(f"The import failed{where}: {error}", returncode=1) from error
         progress.finish()
         seconds = time.perf_counter() - started
+        if batch.other_sheets:
+            self.stderr.write(
+                "Only the first sheet was read; these sheets also hold data: "
+                + ", ".join(batch.other_sheets)
+            )
         if batch.header_line > 1:
             self.stderr.write(
                 f"The column names are on line {batch.header_line}; the rows above are titles."
