@@ -8,6 +8,7 @@ from marsad.engines.arabic import (
     _join_article,
     _join_compounds,
     display_name,
+    leading_titles,
     name_key,
     name_tokens,
     normalize_name,
@@ -321,3 +322,21 @@ def test_name_tokens_word_by_word_equals_the_whole_text(text: str) -> None:
 @given(st.lists(_TRICKY | st.characters(), max_size=16).map("".join) | _ANY_TEXT)
 def test_name_tokens_word_by_word_equals_the_whole_text_always(text: str) -> None:
     assert name_tokens(text) == _tokens_of_whole_text(text)
+
+
+@pytest.mark.parametrize(
+    ("name", "titles"),
+    [
+        ("الحاج محمد احمد علي", 1),
+        ("الحاجه فاطمه", 1),  # a title and one name: the name stays
+        ("الاستاذ الدكتور محمود حسن علي", 2),
+        ("م احمد سعيد علي", 1),  # م/ for مهندس
+        ("م احمد", 0),  # a letter and one name: nothing certain
+        ("السيد احمد محمد", 0),  # السيد is also a given name
+        ("محمد الحاج علي", 0),  # only before the name
+        ("dr ahmed mohamed", 1),
+        ("الحاج", 0),
+    ],
+)
+def test_leading_titles(name, titles):
+    assert leading_titles(name.split()) == titles

@@ -244,6 +244,17 @@ def test_spelling_variant_without_id_goes_to_review(case_worker, other_worker):
         assert new.status == Person.Status.PENDING_REVIEW
 
 
+def test_a_title_before_the_name_does_not_hide_the_person(case_worker, other_worker):
+    first = register(case_worker, [head()]).created[0]
+    result = register(other_worker, [head(full_name="الحاج محمد أحمد علي الشافعي", national_id="")])
+    new = result.created[0]
+    assert [(p.pk, c.person.pk) for p, c in result.pending + result.to_review] == [
+        (new.pk, first.pk)
+    ]
+    assert new.full_name == "الحاج محمد أحمد علي الشافعي"  # shown as typed
+    assert (new.first_name, new.first_key) == ("محمد", first.first_key)
+
+
 def test_a_brother_is_not_flagged(case_worker, other_worker):
     register(case_worker, [head()])
     result = register(

@@ -17,6 +17,7 @@ Invariants:
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -48,6 +49,21 @@ _PREFIXES = frozenset({"عبد", "ابو", "ام"})
 _SUFFIXES = frozenset({"الله", "الدين", "الاسلام", "العابدين", "الحق"})
 
 _KEY_LETTERS = str.maketrans({"ء": None, "ث": "ت", "ذ": "ز", "ظ": "ض"})
+
+#: Titles written before a name on member lists, in normal form (Arabic and transliterated).
+#: السيد and الشيخ are left out on purpose: both are also given names (السيد أحمد).
+TITLES = frozenset(
+    {
+        "الحاج", "الحاجه", "حاج", "حاجه", "الحج", "الحجه",
+        "المرحوم", "المرحومه",
+        "الاستاذ", "الاستاذه", "استاذ", "استاذه",
+        "الدكتور", "الدكتوره", "دكتور", "دكتوره",
+        "المهندس", "المهندسه", "مهندس", "مهندسه",
+        "المستشار", "اللواء", "العميد", "العقيد",
+        "dr", "eng", "mr", "mrs", "ms", "prof",
+        "hag", "hagg", "haj", "hajj", "elhag", "elhagg", "elhaj", "elhajj", "alhaj", "alhajj",
+    }
+)  # fmt: skip
 
 
 def to_western_digits(text: str) -> str:
@@ -128,6 +144,20 @@ def name_tokens(text: str) -> tuple[str, ...]:
 def _word_tokens(word: str) -> tuple[str, ...]:
     """The cleaned tokens of one whitespace-free piece of a name (punctuation splits it)."""
     return tuple(_clean_characters(word).split())
+
+
+def leading_titles(tokens: Sequence[str]) -> int:
+    """How many of a name's first tokens (normal forms) are titles, not names.
+
+    A title from `TITLES` ("الحاجه فاطمه" is فاطمه), or a single letter (م/ for مهندس, د.
+    for دكتور, أ/ for أستاذ) when two names or more follow it. A name is never left empty.
+    """
+    count = 0
+    while len(tokens) - count > 1 and (
+        tokens[count] in TITLES or (len(tokens[count]) == 1 and len(tokens) - count > 2)
+    ):
+        count += 1
+    return count
 
 
 def normalize_name(text: str) -> str:

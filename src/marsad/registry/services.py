@@ -40,6 +40,7 @@ from marsad.registry.validation import (
     CleanPerson,
     PersonInput,
     Problem,
+    name_columns,
     problems_error,
     validate_person,
 )
@@ -317,25 +318,10 @@ def _store(
 def person_fields(clean: CleanPerson) -> dict[str, Any]:
     """Model fields for a validated person, including the linkage normal forms."""
     source = clean.source
-    keys, skeletons = clean.keys, clean.skeletons
-    record = clean.linkage_record(record_id="", governorate="")
     return {
         "relation": source.relation,
         "full_name": clean.full_name,
-        "first_name": clean.raw_parts[0],
-        "father_name": clean.raw_parts[1],
-        "grandfather_name": clean.raw_parts[2],
-        "family_name": clean.raw_parts[3],
-        "name_normalized": " ".join(part for part in clean.parts if part),
-        "name_parts_normalized": list(clean.parts),
-        "first_key": keys[0],
-        "father_key": keys[1],
-        "grandfather_key": keys[2],
-        "family_key": keys[3],
-        "first_skeleton": skeletons[0],
-        "father_skeleton": skeletons[1],
-        "grandfather_skeleton": skeletons[2],
-        "name_is_latin": record.latin,
+        **name_columns(clean),
         "gender": clean.gender,
         "birth_date": clean.birth_date,
         "birth_year": clean.birth_date.year if clean.birth_date else None,

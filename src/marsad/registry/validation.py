@@ -11,13 +11,14 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from marsad.core.crypto import blind_index
 from marsad.core.errors import ApplicationError, ErrorCode
-from marsad.engines.arabic import display_name, name_tokens, token_key
+from marsad.engines.arabic import display_name, leading_titles, name_tokens, token_key
 from marsad.engines.linkage.records import PersonRecord
 from marsad.engines.nid import NationalIdError, NationalIdErrorCode, parse_national_id
 from marsad.engines.phone import PhoneError, normalize_mobile
@@ -264,8 +265,53 @@ def validate_person(
     ), []
 
 
+def name_columns(clean: CleanPerson) -> dict[str, Any]:
+    """The person table's name columns: the parts as typed and their normal forms."""
+    keys, skeletons = clean.keys, clean.skeletons
+    return {
+        "first_name": clean.raw_parts[0],
+        "father_name": clean.raw_parts[1],
+        "grandfather_name": clean.raw_parts[2],
+        "family_name": clean.raw_parts[3],
+        "name_normalized": " ".join(part for part in clean.parts if part),
+        "name_parts_normalized": list(clean.parts),
+        "first_key": keys[0],
+        "father_key": keys[1],
+        "grandfather_key": keys[2],
+        "family_key": keys[3],
+        "first_skeleton": skeletons[0],
+        "father_skeleton": skeletons[1],
+        "grandfather_skeleton": skeletons[2],
+        "name_is_latin": is_latin(clean.full_name),
+    }
+
+
+def name_columns_of(full_name: str, *, today: datetime.date) -> dict[str, Any]:
+    """`name_columns` of a name as typed, without the rest of a person (data migrations)."""
+    from marsad.engines.linkage.records import clean_record
+
+    name = display_name(full_name)
+    cleaned = clean_record({"record_id": "", "full_name": name}, today=today)
+    clean = CleanPerson(
+        source=PersonInput(full_name=name, gender=""),
+        full_name=name,
+        parts=cleaned.name_parts,
+        raw_parts=_raw_parts(name.split()),
+        gender="",
+        birth_date=None,
+    )
+    return name_columns(clean)
+
+
 def _raw_parts(tokens: list[str]) -> tuple[str, str, str, str]:
-    """Name parts as typed (for display), grouping tokens the way normalisation joins them."""
+    """Name parts as typed (for display), grouping tokens the way normalisation joins them.
+
+    Titles before the name (`arabic.leading_titles`) are not a part.
+    """
+    titles = leading_titles(name_tokens(" ".join(tokens)))
+    while titles and tokens and len(name_tokens(tokens[0])) <= titles:
+        titles -= len(name_tokens(tokens[0]))
+        tokens = tokens[1:]
     normal = ["".join(name_tokens(token)) for token in tokens]
     parts: list[str] = []
     start = 0

@@ -153,3 +153,26 @@ def test_governorate_index_takes_iso_codes_and_p_codes_as_aliases():
         "24",
         None,
     ]
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "الحاج محمود عبد الرحمن حسن الشرقاوي",
+        "م/ محمود عبدالرحمن حسن الشرقاوي",
+        "د. محمود عبد الرحمن حسن الشرقاوي",
+    ],
+)
+def test_a_title_before_the_name_is_not_the_first_name(typed):
+    plain = clean_record(
+        {"record_id": "a", "full_name": "محمود عبد الرحمن حسن الشرقاوي"}, today=TODAY
+    )
+    titled = clean_record({"record_id": "b", "full_name": typed}, today=TODAY)
+    assert titled.name_parts == plain.name_parts
+
+
+def test_a_title_in_the_first_name_column_is_dropped_too():
+    record = clean_record(
+        {"record_id": "a", "first_name": "الحاجة فاطمة", "father_name": "حسن"}, today=TODAY
+    )
+    assert record.name_parts[:2] == ("فاطمه", "حسن")

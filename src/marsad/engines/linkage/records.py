@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from marsad.engines.arabic import name_tokens, to_western_digits, token_key
+from marsad.engines.arabic import leading_titles, name_tokens, to_western_digits, token_key
 from marsad.engines.nid import NationalIdError, clean_national_id, parse_national_id
 from marsad.engines.phone import try_normalize_mobile
 from marsad.engines.translit import is_latin, latin_name_tokens, skeleton
@@ -163,10 +163,13 @@ def clean_record(
         # The whole name typed into the first-name column.
         full_name, parts = parts[0], ["", "", "", ""]
     if any(parts):
-        tokens = tuple("".join(_name_tokens(part)) for part in parts)
+        # A title typed before the first name ("الحاج محمد") is not part of it.
+        first = first_tokens[leading_titles(first_tokens) :]
+        tokens = ("".join(first), *("".join(_name_tokens(part)) for part in parts[1:]))
         latin = is_latin(" ".join(parts))
     else:
-        tokens = _split_full_name(_name_tokens(full_name))
+        name = _name_tokens(full_name)
+        tokens = _split_full_name(name[leading_titles(name) :])
         latin = is_latin(full_name)
     if not any(tokens):
         problems.append("name")
