@@ -86,8 +86,6 @@ def test_required_fields_are_named_when_missing():
         assert missing_fields("households", {"full_name": "b"}) == [
             "Household reference",
             "Governorate",
-            "Relation to the head",
-            "Gender",
         ]
     aid = {"category": "a", "quantity": "b", "delivered_on": "c"}
     assert len(missing_fields("aid", aid)) == 1  # national ID or household reference

@@ -226,7 +226,9 @@ FIELDS: dict[str, tuple[FieldSpec, ...]] = {
     ImportKind.AID: AID_FIELD_SPECS,
 }
 REQUIRED: dict[str, tuple[str, ...]] = {
-    ImportKind.HOUSEHOLDS: ("household_ref", "full_name", "governorate", "relation", "gender"),
+    # Relation and gender may be left out: a household of one row is its head, and the
+    # gender is read from the national ID (a row with neither is refused, saying why).
+    ImportKind.HOUSEHOLDS: ("household_ref", "full_name", "governorate"),
     ImportKind.AID: ("category", "quantity", "delivered_on"),
 }
 #: At least one field of each group must be mapped.

@@ -523,7 +523,11 @@ class HouseholdParser:
     def parse(self, source: SourceHousehold) -> ParsedHousehold:
         problems: list[Problem] = []
         household = self._household(source.rows[0], problems)
-        people = [self._person(row, index, problems) for index, row in enumerate(source.rows)]
+        alone = len(source.rows) == 1
+        people = [
+            self._person(row, index, problems, alone=alone)
+            for index, row in enumerate(source.rows)
+        ]
         if not source.ref:
             problems.insert(
                 0,
@@ -607,7 +611,11 @@ class HouseholdParser:
             problems.append(_problem(field_name, problem.code, problem.message))
             return None
 
-    def _person(self, row: SourceRow, index: int, problems: list[Problem]) -> PersonInput:
+    def _person(
+        self, row: SourceRow, index: int, problems: list[Problem], *, alone: bool
+    ) -> PersonInput:
+        """One person of a household; `alone`: the household's only row, which is its head
+        when no relation is written (lists of one row per household have no such column)."""
         cells, columns = row.cells, self.columns
         prefix = f"people.{index}."
         national_id = national_id_text(columns.value(cells, "national_id"))
@@ -628,6 +636,8 @@ class HouseholdParser:
         relation = self._relations(relation_text) if relation_text else ""
         if relation == _CHILD:
             relation = Person.Relation.DAUGHTER if gender == "F" else Person.Relation.SON
+        if not relation_text and alone:
+            relation = Person.Relation.HEAD
         if not relation:
             problems.append(
                 _problem(
