@@ -249,6 +249,21 @@ def field_label(kind: str, name: str) -> str:
     return name
 
 
+def problem_place(kind: str, mapping: Mapping[str, str], path: str) -> str:
+    """Where a row's problem is, in the member's terms: the file's column holding the field
+    ("people.0.national_id" → "الرقم القومي" as the file names it), else the field's name,
+    else "" (the problem concerns the whole row)."""
+    name = path.rsplit(".", 1)[-1]
+    column = mapping.get(name)
+    if column:
+        return column
+    if name in field_names(kind):
+        return field_label(kind, name)
+    if name == "household":
+        return str(_("the household"))
+    return ""
+
+
 def header_key(text: object) -> str:
     """The normal form headers are compared in."""
     tokens = name_tokens(str(text))

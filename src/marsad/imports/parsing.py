@@ -525,8 +525,7 @@ class HouseholdParser:
         household = self._household(source.rows[0], problems)
         alone = len(source.rows) == 1
         people = [
-            self._person(row, index, problems, alone=alone)
-            for index, row in enumerate(source.rows)
+            self._person(row, index, problems, alone=alone) for index, row in enumerate(source.rows)
         ]
         if not source.ref:
             problems.insert(

@@ -41,7 +41,7 @@ from marsad.core.memory import collect_young, collector_paused
 from marsad.geo.models import District
 from marsad.imports import selectors
 from marsad.imports.errors import ImportsError
-from marsad.imports.fields import field_names, missing_fields
+from marsad.imports.fields import field_names, missing_fields, problem_place
 from marsad.imports.models import ColumnMapping, ImportBatch, ImportKind, ImportRejection
 from marsad.imports.parsing import (
     Columns,
@@ -737,13 +737,12 @@ def import_file(
 # Rejected rows -----------------------------------------------------------------------
 
 
-def _reason(problems: Sequence[Mapping[str, str]], mapping: Mapping[str, str]) -> str:
+def _reason(kind: str, problems: Sequence[Mapping[str, str]], mapping: Mapping[str, str]) -> str:
     parts = []
     for problem in problems:
-        name = problem.get("field", "").rsplit(".", 1)[-1]
-        column = mapping.get(name)
+        place = problem_place(kind, mapping, problem.get("field", ""))
         message = problem.get("message", "")
-        parts.append(f"{column}: {message}" if column else message)
+        parts.append(f"{place}: {message}" if place else message)
     return " | ".join(parts)
 
 
@@ -767,7 +766,7 @@ def rejections_export(
     rows = (
         [
             *(rejection.raw.get(column, "") for column in batch.header),
-            _reason(rejection.problems, batch.mapping),
+            _reason(batch.kind, rejection.problems, batch.mapping),
         ]
         for rejection in batch.rejections.filter(stage=stage).order_by("line", "pk").iterator()
     )

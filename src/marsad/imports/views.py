@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from marsad.core.errors import ApplicationError
 from marsad.core.permissions import role_required
 from marsad.imports import selectors, services
-from marsad.imports.fields import FIELDS
+from marsad.imports.fields import problem_place
 from marsad.imports.forms import MappingForm, UploadForm
 from marsad.imports.models import ImportBatch
 from marsad.members.models import Role
@@ -91,9 +91,17 @@ def _detail_context(batch: ImportBatch) -> dict[str, Any]:
     return {
         "batch": batch,
         "poll_seconds": POLL_SECONDS,
-        "rejections": selectors.rejections_shown(batch),
+        "rejections": [
+            (
+                rejection.line,
+                [
+                    (problem_place(batch.kind, batch.mapping, p.get("field", "")), p["message"])
+                    for p in rejection.problems
+                ],
+            )
+            for rejection in selectors.rejections_shown(batch)
+        ],
         "rejections_total": batch.rejected if batch.imported else batch.records_rejected,
-        "labels": {spec.name: spec.label for spec in FIELDS[batch.kind]},
         "same_file": selectors.same_file_before(batch),
     }
 
