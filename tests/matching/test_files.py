@@ -1,7 +1,9 @@
 """Reading member spreadsheets: what Excel shows is what is read."""
 
+import pytest
 from openpyxl import Workbook
 
+from marsad.matching import files
 from marsad.matching.files import table_rows
 
 
@@ -36,3 +38,16 @@ def test_a_workbook_without_merged_ranges_reads_as_written(tmp_path):
     path = tmp_path / "plain.xlsx"
     workbook.save(path)
     assert list(table_rows(path)) == [["a", "b"], [1, ""]]
+
+
+def test_a_workbook_that_unpacks_to_far_more_than_its_size_is_refused(tmp_path, monkeypatch):
+    workbook = Workbook()
+    for number in range(2000):
+        workbook.active.append(["H-1", "محمد أحمد علي", number])
+    path = tmp_path / "big.xlsx"
+    workbook.save(path)
+    # A real bomb unpacks to many GB; the limit is lowered to keep the test small.
+    monkeypatch.setattr(files, "XLSX_EXPANDED_MAX", 10_000)
+    with pytest.raises(files.PersonFileError) as caught:
+        list(table_rows(path))
+    assert caught.value.reason == "expanded"

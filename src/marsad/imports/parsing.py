@@ -35,7 +35,7 @@ from marsad.engines.linkage.records import GovernorateIndex
 from marsad.engines.nid import NationalIdError, parse_national_id
 from marsad.imports.errors import ImportsError
 from marsad.imports.fields import header_key, synonym_keys
-from marsad.matching.files import PersonFileError, is_xlsx, table_rows
+from marsad.matching.files import XLSX_EXPANDED_MAX, PersonFileError, is_xlsx, table_rows
 from marsad.registry.models import Person
 from marsad.registry.services import HouseholdInput
 from marsad.registry.validation import PersonInput
@@ -58,6 +58,11 @@ def file_error(error: PersonFileError) -> ApplicationError:
         ),
         "csv": _("The file is not a readable CSV file."),
         "xlsx": _("The file cannot be opened as an Excel workbook (.xlsx)."),
+        "expanded": _(
+            "The workbook unpacks to more than %(limit)s GB, far more than a list of people; "
+            "split it into several files."
+        )
+        % {"limit": XLSX_EXPANDED_MAX // 1024**3},
         "empty": _("The file is empty."),
     }
     return ApplicationError(

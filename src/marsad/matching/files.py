@@ -28,7 +28,8 @@ XLSX_SUFFIXES = frozenset({".xlsx", ".xlsm"})
 class PersonFileError(Exception):
     """A file that cannot be read as a table. `reason` is stable, `message` is for people.
 
-    Reasons: "missing", "unreadable", "encoding", "csv", "xlsx", "empty", "record_id".
+    Reasons: "missing", "unreadable", "encoding", "csv", "xlsx", "expanded", "empty",
+    "record_id".
     """
 
     def __init__(
@@ -93,8 +94,33 @@ def _csv_rows(path: Path) -> Iterator[list[str]]:
         ) from exc
 
 
+#: What a workbook may unpack to. A real sheet of a million rows is about 1 GB of XML; a
+#: small file that unpacks to far more is a compression bomb, not a member's list.
+XLSX_EXPANDED_MAX = 4 * 1024**3
+
+
+def _check_expanded_size(path: Path) -> None:
+    """Refuse a workbook whose parts unpack to more than `XLSX_EXPANDED_MAX` bytes (the
+    sizes the ZIP declares, which reading them enforces)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            expanded = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise PersonFileError(
+            f"Cannot open {path.name} as an Excel workbook: {exc}", reason="xlsx"
+        ) from exc
+    if expanded > XLSX_EXPANDED_MAX:
+        raise PersonFileError(
+            f"{path.name} unpacks to {expanded // 1024**2:,} MB, more than "
+            f"{XLSX_EXPANDED_MAX // 1024**3} GB.",
+            reason="expanded",
+        )
+
+
 def _xlsx_rows(path: Path) -> Iterator[list[object]]:
     from openpyxl import load_workbook
+
+    _check_expanded_size(path)
 
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
