@@ -157,6 +157,7 @@ _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _MERGE_CELL = re.compile(
     rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\s[^>]*?\bref=[\"']([A-Z]+[0-9]+:[A-Z]+[0-9]+)[\"']"
 )
+_CELL_VALUE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:v|is)>")
 _RELATIONSHIPS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _PACKAGE = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
@@ -195,42 +196,58 @@ def _merged_cells(path: Path) -> dict[int, list[tuple[int, int, int]]]:
 
 def _first_sheet_part(archive: zipfile.ZipFile) -> str | None:
     """The path inside the package of the workbook's first sheet."""
+    parts = _sheet_parts(archive)
+    return parts[0][1] if parts else None
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
+    """(name, path inside the package) of every sheet, in the workbook's order."""
     from defusedxml import ElementTree
 
     workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-    sheet = workbook.find(f"{_MAIN}sheets/{_MAIN}sheet")
-    if sheet is None:
-        return None
-    relation = sheet.get(f"{_RELATIONSHIPS}id")
     relations = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    for entry in relations.iter(f"{_PACKAGE}Relationship"):
-        if entry.get("Id") == relation:
-            target = entry.get("Target", "")
-            return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-    return None
+    targets = {
+        entry.get("Id"): entry.get("Target", "")
+        for entry in relations.iter(f"{_PACKAGE}Relationship")
+    }
+    parts = []
+    for sheet in workbook.iter(f"{_MAIN}sheet"):
+        target = targets.get(sheet.get(f"{_RELATIONSHIPS}id"), "")
+        if target:
+            path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            parts.append((sheet.get("name", ""), path))
+    return parts
 
 
-def other_sheets(path: Path, *, rows: int = 50) -> list[str]:
-    """Names of the workbook's sheets after the first that hold a value in their first
-    `rows` rows: only the first sheet is read, and the people of the others must not be
-    left out without a word. [] for a CSV file."""
+def other_sheets(path: Path) -> list[str]:
+    """Names of the workbook's sheets after the first that hold a value: only the first
+    sheet is read, and the people of the others must not be left out without a word.
+    [] for a CSV file.
+
+    Read from the package without opening the workbook (which would parse its shared
+    strings again: seconds for a large file): a sheet holds a value when its XML has a
+    cell value (`<v>`) or an inline string (`<is>`).
+    """
     if not is_xlsx(path):
         return []
-    from openpyxl import load_workbook
-
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception:  # unreadable: reading the first sheet reports it
+        with zipfile.ZipFile(path) as archive:
+            return [
+                name for name, part in _sheet_parts(archive)[1:] if _holds_a_value(archive, part)
+            ]
+    except (zipfile.BadZipFile, KeyError, OSError):  # unreadable: reading it reports it
         return []
-    try:
-        names = []
-        for sheet in workbook.worksheets[1:]:
-            values = sheet.iter_rows(max_row=rows, values_only=True)
-            if any(value not in (None, "") for row in values for value in row):
-                names.append(sheet.title)
-        return names
-    finally:
-        workbook.close()
+
+
+def _holds_a_value(archive: zipfile.ZipFile, part: str) -> bool:
+    tail = b""
+    with archive.open(part) as stream:
+        while block := stream.read(1 << 16):
+            text = tail + block
+            if _CELL_VALUE.search(text):
+                return True
+            tail = text[-32:]
+    return False
 
 
 def table_rows(path: Path) -> Iterator[Sequence[object]]:
