@@ -188,3 +188,59 @@ def test_the_coordination_summary_names_the_aid_each_member_delivered(world):
     # The first member registered the household but serves the head only through the
     # household-level delivery, so it has no service link of its own yet.
     assert served == {str(world["second"]): ("كرتونة مواد غذائية",)}
+
+
+def _merge(record, survivor):
+    """The same person registered twice, merged by the review queue."""
+    record.merged_into, record.status = survivor, "merged"
+    record.save(update_fields=["merged_into", "status"])
+
+
+def _copy_of_home(world):
+    """The second member registered the first member's family as its own household B-1."""
+    copy_home = household_create(member=world["second"], source_key="B-1")
+    copy_head = person_create(household=copy_home, full_name="محمد أحمد علي حسن")
+    copy_home.head = copy_head
+    copy_home.save(update_fields=["head"])
+    return copy_head
+
+
+def grant(line, ref, key):
+    return row(line, household_ref=ref, category="monthly-cash", quantity="300", key=key)
+
+
+def test_a_grant_to_the_survivor_stops_one_to_the_merged_copy_of_its_family(world):
+    copy_head = _copy_of_home(world)
+    aid_entries_import_batch(member=world["first"], by=None, rows=[grant(2, "H-1", "a")])
+    # Two households: two grants in one month are allowed...
+    [before] = aid_rows_check(member=world["second"], rows=[grant(2, "B-1", "b")])
+    assert before.status == "valid"
+    # ...until the review queue finds them one family.
+    _merge(copy_head, world["head"])
+    [after] = aid_rows_check(member=world["second"], rows=[grant(2, "B-1", "b")])
+    assert after.status == "rejected"
+    assert after.problems[0]["code"] == AidError.BLOCKED
+
+
+def test_a_grant_to_the_copy_before_the_merge_stops_a_later_one_to_the_survivor(world):
+    copy_head = _copy_of_home(world)
+    aid_entries_import_batch(member=world["second"], by=world["user"], rows=[grant(2, "B-1", "b")])
+    _merge(copy_head, world["head"])
+    [outcome] = aid_rows_check(member=world["first"], rows=[grant(2, "H-1", "a")])
+    assert outcome.status == "rejected"
+    assert outcome.problems[0]["code"] == AidError.BLOCKED
+    # The same through the form's path.
+    from marsad.assistance.services import aid_entry_check
+    from marsad.assistance.validation import AidEntryInput
+
+    findings = aid_entry_check(
+        member=world["first"],
+        data=AidEntryInput(
+            category="monthly-cash",
+            quantity=Decimal(300),
+            value=None,
+            delivered_on=datetime.date(2026, 3, 1),
+            household_id=world["home"].pk,
+        ),
+    )
+    assert [f["action"] for f in findings] == ["block"]

@@ -28,7 +28,12 @@ from django.utils.translation import gettext as _
 
 from marsad.assistance.errors import AidError
 from marsad.assistance.models import AidCategory, AidConflict, AidEntry
-from marsad.assistance.rules import FindingsText, active_rules, existing_deliveries
+from marsad.assistance.rules import (
+    FindingsText,
+    active_rules,
+    counted_households,
+    existing_deliveries,
+)
 from marsad.assistance.validation import (
     amount_problems,
     category_problem,
@@ -491,9 +496,14 @@ def _apply_rules(
     checked = [item for item in items if item.category.pk in covered]
     if not checked:
         return items, {}
+    counted = counted_households(item.household_id for item in checked if item.household_id)
     existing = existing_deliveries(
         rules=engine_rules,
-        household_ids=[item.household_id for item in checked if item.household_id],
+        household_ids=[
+            counted.get(item.household_id, item.household_id)
+            for item in checked
+            if item.household_id
+        ],
         person_ids=[item.person_id for item in checked if item.person_id],
         first_day=min(item.period_start for item in checked),
         last_day=max(item.period_start for item in checked),
@@ -503,7 +513,7 @@ def _apply_rules(
             ref=-(item.index + 1),
             member=member.pk,
             category=item.category.pk,
-            household=item.household_id or 0,
+            household=counted.get(item.household_id, item.household_id) if item.household_id else 0,
             person=item.person_id,
             period_start=item.period_start,
             delivered_on=item.delivered_on,

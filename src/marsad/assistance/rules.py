@@ -17,6 +17,7 @@ from django.utils.translation import get_language
 from marsad.assistance.models import AidCategory, AidEntry, DuplicateAidRule
 from marsad.engines import aid_rules
 from marsad.members.models import Member
+from marsad.registry.models import Household, Person
 
 #: Every window is at most a year long (a Hijri year is 354 or 355 days).
 WINDOW_REACH = datetime.timedelta(days=370)
@@ -53,6 +54,60 @@ def covered_categories(rules: Iterable[aid_rules.Rule]) -> set[int]:
     return {category for rule in rules for category in rule.categories}
 
 
+def counted_households(household_ids: Iterable[int], chunk: int = 5000) -> dict[int, int]:
+    """Household → the household the rules count it as, for the households whose head was
+    merged into a person of another household: the same family registered twice counts as
+    the household of the surviving record (as reach counts it). Others are left out."""
+    wanted = sorted(set(household_ids))
+    counted: dict[int, int] = {}
+    for start in range(0, len(wanted), chunk):
+        counted.update(
+            _aliases(
+                Household.objects.filter(
+                    pk__in=wanted[start : start + chunk], head__merged_into__isnull=False
+                ).values_list("pk", "head__merged_into__household_id")
+            )
+        )
+    return counted
+
+
+def _merged_records(
+    households: list[int], people: list[int], chunk: int
+) -> tuple[dict[int, int], dict[int, int]]:
+    """(household → counted household, person → surviving person) for the records merged
+    into these households and people: their earlier deliveries count for them."""
+    household_alias: dict[int, int] = {}
+    person_alias: dict[int, int] = {}
+    for start in range(0, len(households), chunk):
+        household_alias.update(
+            _aliases(
+                Household.objects.filter(
+                    head__merged_into__household_id__in=households[start : start + chunk]
+                ).values_list("pk", "head__merged_into__household_id")
+            )
+        )
+    for start in range(0, len(people), chunk):
+        part = people[start : start + chunk]
+        # Two levels of merges, as reach follows them.
+        person_alias.update(
+            _aliases(
+                Person.objects.filter(merged_into__merged_into_id__in=part).values_list(
+                    "pk", "merged_into__merged_into_id"
+                )
+            )
+        )
+        person_alias.update(
+            _aliases(
+                Person.objects.filter(merged_into_id__in=part).values_list("pk", "merged_into_id")
+            )
+        )
+    return household_alias, person_alias
+
+
+def _aliases(rows: Iterable[tuple[int, int | None]]) -> dict[int, int]:
+    return {pk: target for pk, target in rows if target is not None}
+
+
 def existing_deliveries(
     *,
     rules: Sequence[aid_rules.Rule],
@@ -63,12 +118,20 @@ def existing_deliveries(
     chunk: int = 5000,
 ) -> list[aid_rules.Delivery]:
     """Effective deliveries of rule-covered categories to these households or people,
-    whose period starts within a window's reach of [first_day, last_day]."""
+    whose period starts within a window's reach of [first_day, last_day].
+
+    `household_ids` are counted households (`counted_households`). Deliveries made to a
+    record since merged into one of these households or people are theirs too: they are
+    returned as deliveries to the household or person they count as.
+    """
     categories = covered_categories(rules)
     if not categories:
         return []
     households = sorted(set(household_ids))
     people = sorted(set(person_ids))
+    household_alias, person_alias = _merged_records(households, people, chunk)
+    households = sorted({*households, *household_alias})
+    people = sorted({*people, *person_alias})
     base = AidEntry.objects.effective().filter(
         category_id__in=categories,
         period_start__gte=first_day - WINDOW_REACH,
@@ -91,8 +154,8 @@ def existing_deliveries(
                     ref=pk,
                     member=member,
                     category=category,
-                    household=household,
-                    person=person,
+                    household=household_alias.get(household, household),
+                    person=person_alias.get(person, person) if person is not None else None,
                     period_start=period_start,
                     delivered_on=delivered_on,
                 )

@@ -17,7 +17,12 @@ from django.utils.translation import gettext as _
 
 from marsad.assistance.errors import AidError
 from marsad.assistance.models import AidConflict, AidEntry
-from marsad.assistance.rules import active_rules, describe_findings, existing_deliveries
+from marsad.assistance.rules import (
+    active_rules,
+    counted_households,
+    describe_findings,
+    existing_deliveries,
+)
 from marsad.assistance.validation import AidEntryInput, CleanEntry, validate_entry
 from marsad.core.audit import audit_record
 from marsad.core.errors import ApplicationError
@@ -40,12 +45,12 @@ def _invalid(problems: list[Problem]) -> ApplicationError:
     return problems_error(problems, generic=AidError.INVALID_INPUT)
 
 
-def _delivery(member: Member, clean: CleanEntry) -> aid_rules.Delivery:
+def _delivery(member: Member, clean: CleanEntry, household: int) -> aid_rules.Delivery:
     return aid_rules.Delivery(
         ref=NEW,
         member=member.pk,
         category=clean.category.pk,
-        household=clean.household.pk,
+        household=household,
         person=clean.person.pk if clean.person else None,
         period_start=clean.period_start,
         delivered_on=clean.delivered_on,
@@ -57,15 +62,17 @@ def _check(
 ) -> tuple[aid_rules.Outcome, dict[int, Any]]:
     rules = active_rules()
     engine_rules = [rule for _, rule in rules.values()]
+    household = counted_households([clean.household.pk]).get(clean.household.pk, clean.household.pk)
     existing = existing_deliveries(
         rules=engine_rules,
-        household_ids=[clean.household.pk],
+        household_ids=[household],
         person_ids=[clean.person.pk] if clean.person else [],
         first_day=clean.period_start,
         last_day=clean.period_start,
     )
     existing = [d for d in existing if d.ref != exclude]
-    [outcome] = aid_rules.check_sequence(engine_rules, [_delivery(member, clean)], existing)
+    delivery = _delivery(member, clean, household)
+    [outcome] = aid_rules.check_sequence(engine_rules, [delivery], existing)
     return outcome, rules
 
 
