@@ -90,7 +90,7 @@ def test_the_whole_flow_through_the_task_worker(
     assert 'data-testid="row-errors"' in page
     assert "32/13/2005" in page
     # Problems are placed by the file's own column names, not by internal field paths.
-    assert '<td>تاريخ الميلاد</td>' in page
+    assert "<td>تاريخ الميلاد</td>" in page
     assert "people.1.birth_date" not in page
     assert 'data-testid="start-import"' in page
 
