@@ -54,53 +54,39 @@ def covered_categories(rules: Iterable[aid_rules.Rule]) -> set[int]:
     return {category for rule in rules for category in rule.categories}
 
 
-def counted_households(household_ids: Iterable[int], chunk: int = 5000) -> dict[int, int]:
-    """Household → the household the rules count it as, for the households whose head was
-    merged into a person of another household: the same family registered twice counts as
-    the household of the surviving record (as reach counts it). Others are left out."""
-    wanted = sorted(set(household_ids))
-    counted: dict[int, int] = {}
-    for start in range(0, len(wanted), chunk):
-        counted.update(
-            _aliases(
-                Household.objects.filter(
-                    pk__in=wanted[start : start + chunk], head__merged_into__isnull=False
-                ).values_list("pk", "head__merged_into__household_id")
-            )
+def merged_heads() -> dict[int, int]:
+    """Household → the household it counts as, for every household whose head was merged
+    into a person of another household (the same family registered twice), as reach counts
+    it. Read from the merged records (a partial index): merges are few, and a join from a
+    batch's households would scan the person table instead."""
+    return _aliases(
+        Household.objects.filter(head__merged_into__isnull=False).values_list(
+            "pk", "head__merged_into__household_id"
         )
-    return counted
+    )
+
+
+def counted_households(household_ids: Iterable[int]) -> dict[int, int]:
+    """`merged_heads` for these households (the others count as themselves)."""
+    merged = merged_heads()
+    return {pk: merged[pk] for pk in set(household_ids) if pk in merged}
 
 
 def _merged_records(
-    households: list[int], people: list[int], chunk: int
+    households: list[int], people: list[int]
 ) -> tuple[dict[int, int], dict[int, int]]:
     """(household → counted household, person → surviving person) for the records merged
     into these households and people: their earlier deliveries count for them."""
-    household_alias: dict[int, int] = {}
+    wanted_households, wanted_people = set(households), set(people)
+    household_alias = {pk: into for pk, into in merged_heads().items() if into in wanted_households}
+    # Two levels of merges, as reach follows them; read from the merged records only.
     person_alias: dict[int, int] = {}
-    for start in range(0, len(households), chunk):
-        household_alias.update(
-            _aliases(
-                Household.objects.filter(
-                    head__merged_into__household_id__in=households[start : start + chunk]
-                ).values_list("pk", "head__merged_into__household_id")
-            )
-        )
-    for start in range(0, len(people), chunk):
-        part = people[start : start + chunk]
-        # Two levels of merges, as reach follows them.
-        person_alias.update(
-            _aliases(
-                Person.objects.filter(merged_into__merged_into_id__in=part).values_list(
-                    "pk", "merged_into__merged_into_id"
-                )
-            )
-        )
-        person_alias.update(
-            _aliases(
-                Person.objects.filter(merged_into_id__in=part).values_list("pk", "merged_into_id")
-            )
-        )
+    for pk, into, further in Person.objects.filter(merged_into__isnull=False).values_list(
+        "pk", "merged_into_id", "merged_into__merged_into_id"
+    ):
+        survivor = further or into
+        if survivor in wanted_people:
+            person_alias[pk] = survivor
     return household_alias, person_alias
 
 
@@ -129,7 +115,7 @@ def existing_deliveries(
         return []
     households = sorted(set(household_ids))
     people = sorted(set(person_ids))
-    household_alias, person_alias = _merged_records(households, people, chunk)
+    household_alias, person_alias = _merged_records(households, people)
     households = sorted({*households, *household_alias})
     people = sorted({*people, *person_alias})
     base = AidEntry.objects.effective().filter(
