@@ -5,6 +5,7 @@ from collections import Counter
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from marsad.core.errors import ApplicationError
 from marsad.imports.errors import ImportsError
@@ -246,3 +247,30 @@ def test_rows_of_a_household_may_be_apart_in_the_file(tmp_path, places):
         ("B", [3, 6]),
         ("A", [2, 4, 7]),
     ]
+
+
+@pytest.mark.parametrize(
+    ("relation", "gender"),
+    [("زوجة", "F"), ("زوج", "M"), ("ابن", "M"), ("بنت", "F"), ("أم", "F"), ("ربة الأسرة", "F")],
+)
+def test_an_empty_gender_is_read_from_a_gendered_relation(tmp_path, places, relation, gender):
+    rows = [
+        ["H-1", "محمد أحمد علي الشافعي", "28208151304597", "", "", "رب الأسرة", "24", ""],
+        ["H-1", "منى محمد أحمد", "", "", "", relation, "24", ""],
+    ]
+    path, columns, per_ref = parse_rows(tmp_path, rows)
+    (source,) = list(household_groups(path, columns, per_ref))
+    parsed = HouseholdParser(columns, places).parse(source)
+    assert [person.gender for person in parsed.people] == ["M", gender]
+    assert parsed.problems == []
+
+
+def test_a_gender_nothing_gives_is_a_row_problem_saying_how_to_fix_it(tmp_path, places):
+    rows = [["H-1", "منى محمد أحمد", "", "", "", "رب الأسرة", "24", ""]]
+    path, columns, per_ref = parse_rows(tmp_path, rows)
+    (source,) = list(household_groups(path, columns, per_ref))
+    with translation.override("en"):
+        parsed = HouseholdParser(columns, places).parse(source)
+    [problem] = parsed.problems
+    assert (problem["field"], problem["code"]) == ("people.0.gender", ImportsError.GENDER_REQUIRED)
+    assert "ذكر" in problem["message"]

@@ -209,7 +209,7 @@ def test_a_list_of_one_row_per_household_without_relation_or_gender_columns(
         rejection.line: sorted(p["code"] for p in rejection.problems)
         for rejection in batch.rejections.filter(stage="import")
     }
-    assert codes[3] == ["registry.gender_required"]
+    assert codes[3] == ["imports.gender_required"]
     assert "imports.unknown_relation" in codes[4]
 
 

@@ -18,6 +18,7 @@ class ImportsError(ErrorCode):
     INCOMPLETE_DATE = "imports.incomplete_date"
     INVALID_NUMBER = "imports.invalid_number"
     UNKNOWN_GENDER = "imports.unknown_gender"
+    GENDER_REQUIRED = "imports.gender_required"
     UNKNOWN_RELATION = "imports.unknown_relation"
     UNKNOWN_CHOICE = "imports.unknown_choice"
     UNKNOWN_GOVERNORATE = "imports.unknown_governorate"

@@ -323,6 +323,21 @@ RELATIONS = _choice_table(
         _CHILD: ("طفل", "طفلة", "child", "أبناء", "ابن/ابنة"),
     }
 )
+#: The gender a relation word gives, used when the gender cell is empty ("رب الأسرة" gives
+#: none: women head households too).
+RELATION_GENDERS = _choice_table(
+    {
+        "M": (
+            "زوج", "الزوج", "husband", "ابن", "الابن", "إبن", "son", "أب", "الأب", "والد",
+            "الوالد", "father", "أخ", "brother", "حفيد", "grandson", "جد",
+        ),
+        "F": (
+            "زوجة", "الزوجة", "wife", "ابنة", "الابنة", "بنت", "البنت", "إبنة", "daughter", "أم",
+            "الأم", "والدة", "الوالدة", "mother", "أخت", "sister", "حفيدة", "granddaughter",
+            "جدة", "قريبة", "طفلة", "ربة الأسرة", "ربة أسرة",
+        ),
+    }
+)  # fmt: skip
 MARITAL = _choice_table(
     {
         Person.MaritalStatus.SINGLE: ("أعزب", "عزباء", "آنسة", "single", "unmarried"),
@@ -506,6 +521,7 @@ class HouseholdParser:
         self._dates: dict[object, datetime.date | ValueProblem | None] = {}
         self._genders = _Lookup(GENDERS)
         self._relations = _Lookup(RELATIONS)
+        self._relation_genders = _Lookup(RELATION_GENDERS)
         self._choices = {
             "marital_status": _Lookup(MARITAL),
             "education": _Lookup(EDUCATION),
@@ -637,6 +653,19 @@ class HouseholdParser:
         elif not gender and national_id:
             gender = self._gender_from_id(national_id)
         relation_text = columns.text(cells, "relation")
+        if not gender and not gender_text and relation_text:
+            gender = self._relation_genders(relation_text)
+        if not gender and not gender_text:
+            problems.append(
+                _problem(
+                    prefix + "gender",
+                    ImportsError.GENDER_REQUIRED,
+                    _(
+                        "The gender is empty and neither the national ID nor the relation "
+                        "gives it; write ذكر or أنثى (M or F)."
+                    ),
+                )
+            )
         relation = self._relations(relation_text) if relation_text else ""
         if relation == _CHILD:
             relation = Person.Relation.DAUGHTER if gender == "F" else Person.Relation.SON
