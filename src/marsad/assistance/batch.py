@@ -31,8 +31,8 @@ from marsad.assistance.models import AidCategory, AidConflict, AidEntry
 from marsad.assistance.rules import (
     FindingsText,
     active_rules,
-    counted_households,
     existing_deliveries,
+    merged_heads,
 )
 from marsad.assistance.validation import (
     amount_problems,
@@ -496,24 +496,23 @@ def _apply_rules(
     checked = [item for item in items if item.category.pk in covered]
     if not checked:
         return items, {}
-    counted = counted_households(item.household_id for item in checked if item.household_id)
+    heads = merged_heads()
     existing = existing_deliveries(
         rules=engine_rules,
         household_ids=[
-            counted.get(item.household_id, item.household_id)
-            for item in checked
-            if item.household_id
+            heads.get(item.household_id, item.household_id) for item in checked if item.household_id
         ],
         person_ids=[item.person_id for item in checked if item.person_id],
         first_day=min(item.period_start for item in checked),
         last_day=max(item.period_start for item in checked),
+        heads=heads,
     )
     deliveries = [
         aid_rules.Delivery(
             ref=-(item.index + 1),
             member=member.pk,
             category=item.category.pk,
-            household=counted.get(item.household_id, item.household_id) if item.household_id else 0,
+            household=heads.get(item.household_id, item.household_id) if item.household_id else 0,
             person=item.person_id,
             period_start=item.period_start,
             delivered_on=item.delivered_on,

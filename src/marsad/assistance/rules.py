@@ -9,7 +9,7 @@ member, category and date (never who the person is).
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.utils.translation import get_language
@@ -66,19 +66,13 @@ def merged_heads() -> dict[int, int]:
     )
 
 
-def counted_households(household_ids: Iterable[int]) -> dict[int, int]:
-    """`merged_heads` for these households (the others count as themselves)."""
-    merged = merged_heads()
-    return {pk: merged[pk] for pk in set(household_ids) if pk in merged}
-
-
 def _merged_records(
-    households: list[int], people: list[int]
+    households: list[int], people: list[int], heads: Mapping[int, int]
 ) -> tuple[dict[int, int], dict[int, int]]:
     """(household → counted household, person → surviving person) for the records merged
     into these households and people: their earlier deliveries count for them."""
     wanted_households, wanted_people = set(households), set(people)
-    household_alias = {pk: into for pk, into in merged_heads().items() if into in wanted_households}
+    household_alias = {pk: into for pk, into in heads.items() if into in wanted_households}
     # Two levels of merges, as reach follows them; read from the merged records only.
     person_alias: dict[int, int] = {}
     for pk, into, further in Person.objects.filter(merged_into__isnull=False).values_list(
@@ -101,21 +95,22 @@ def existing_deliveries(
     person_ids: Iterable[int],
     first_day: datetime.date,
     last_day: datetime.date,
+    heads: Mapping[int, int],
     chunk: int = 5000,
 ) -> list[aid_rules.Delivery]:
     """Effective deliveries of rule-covered categories to these households or people,
     whose period starts within a window's reach of [first_day, last_day].
 
-    `household_ids` are counted households (`counted_households`). Deliveries made to a
-    record since merged into one of these households or people are theirs too: they are
-    returned as deliveries to the household or person they count as.
+    `heads` is `merged_heads()`, and `household_ids` are households as it counts them.
+    Deliveries made to a record since merged into one of these households or people are
+    theirs too: they are returned as deliveries to the household or person they count as.
     """
     categories = covered_categories(rules)
     if not categories:
         return []
     households = sorted(set(household_ids))
     people = sorted(set(person_ids))
-    household_alias, person_alias = _merged_records(households, people)
+    household_alias, person_alias = _merged_records(households, people, heads)
     households = sorted({*households, *household_alias})
     people = sorted({*people, *person_alias})
     base = AidEntry.objects.effective().filter(

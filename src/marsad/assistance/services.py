@@ -19,9 +19,9 @@ from marsad.assistance.errors import AidError
 from marsad.assistance.models import AidConflict, AidEntry
 from marsad.assistance.rules import (
     active_rules,
-    counted_households,
     describe_findings,
     existing_deliveries,
+    merged_heads,
 )
 from marsad.assistance.validation import AidEntryInput, CleanEntry, validate_entry
 from marsad.core.audit import audit_record
@@ -62,13 +62,15 @@ def _check(
 ) -> tuple[aid_rules.Outcome, dict[int, Any]]:
     rules = active_rules()
     engine_rules = [rule for _, rule in rules.values()]
-    household = counted_households([clean.household.pk]).get(clean.household.pk, clean.household.pk)
+    heads = merged_heads()
+    household = heads.get(clean.household.pk, clean.household.pk)
     existing = existing_deliveries(
         rules=engine_rules,
         household_ids=[household],
         person_ids=[clean.person.pk] if clean.person else [],
         first_day=clean.period_start,
         last_day=clean.period_start,
+        heads=heads,
     )
     existing = [d for d in existing if d.ref != exclude]
     delivery = _delivery(member, clean, household)

@@ -179,19 +179,27 @@ def _merged_cells(path: Path) -> dict[int, list[tuple[int, int, int]]]:
         part = _first_sheet_part(archive)
         if part is None:
             return covering
-        with archive.open(part) as stream:
-            tail = b""
-            while block := stream.read(_CHUNK):
-                text = tail + block
-                end = 0
-                for found in _MERGE_CELL.finditer(text):
-                    left, top, right, bottom = range_boundaries(found.group(1).decode("ascii"))
-                    for number in range(top, bottom + 1):
-                        covering.setdefault(number, []).append((top, left, right))
-                    end = found.end()
-                # An element cut by the block's end is found again with the next block.
-                tail = text[max(end, len(text) - 256) :]
+        for found in _search_part(archive, part, _MERGE_CELL):
+            left, top, right, bottom = range_boundaries(found.group(1).decode("ascii"))
+            for number in range(top, bottom + 1):
+                covering.setdefault(number, []).append((top, left, right))
     return covering
+
+
+def _search_part(
+    archive: zipfile.ZipFile, part: str, pattern: re.Pattern[bytes]
+) -> Iterator[re.Match[bytes]]:
+    """Every match of `pattern` (shorter than 256 bytes) in a part of the package, read in
+    blocks: an element cut by a block's end is found whole with the next block."""
+    with archive.open(part) as stream:
+        tail = b""
+        while block := stream.read(_CHUNK):
+            text = tail + block
+            end = 0
+            for found in pattern.finditer(text):
+                yield found
+                end = found.end()
+            tail = text[max(end, len(text) - 256) :]
 
 
 def _first_sheet_part(archive: zipfile.ZipFile) -> str | None:
@@ -233,21 +241,12 @@ def other_sheets(path: Path) -> list[str]:
     try:
         with zipfile.ZipFile(path) as archive:
             return [
-                name for name, part in _sheet_parts(archive)[1:] if _holds_a_value(archive, part)
+                name
+                for name, part in _sheet_parts(archive)[1:]
+                if next(_search_part(archive, part, _CELL_VALUE), None) is not None
             ]
     except (zipfile.BadZipFile, KeyError, OSError):  # unreadable: reading it reports it
         return []
-
-
-def _holds_a_value(archive: zipfile.ZipFile, part: str) -> bool:
-    tail = b""
-    with archive.open(part) as stream:
-        while block := stream.read(1 << 16):
-            text = tail + block
-            if _CELL_VALUE.search(text):
-                return True
-            tail = text[-32:]
-    return False
 
 
 def table_rows(path: Path) -> Iterator[Sequence[object]]:
