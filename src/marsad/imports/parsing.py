@@ -130,9 +130,9 @@ def read_header(path: Path, kind: str) -> Header:
         for line, cells in enumerate(rows, start=1):
             if line > HEADER_SEARCH_ROWS:
                 break
-            names = clean_header(cells)
             if not any(cell_text(value) for value in cells):
                 continue
+            names = clean_header(cells)
             known = {keys[key] for name in names if (key := header_key(name)) in keys}
             if len(known) >= 2:
                 return Header(line, names)
