@@ -22,7 +22,7 @@ from marsad.engines.arabic import display_name, leading_titles, name_tokens, tok
 from marsad.engines.linkage.records import PersonRecord
 from marsad.engines.nid import NationalIdError, NationalIdErrorCode, parse_national_id
 from marsad.engines.phone import PhoneError, normalize_mobile
-from marsad.engines.translit import is_latin, skeleton
+from marsad.engines.translit import is_latin, latin_name_tokens, skeleton
 from marsad.registry.errors import RegistryError, RegistryWarning
 
 OLDEST_BIRTH_YEAR = 1900
@@ -308,14 +308,21 @@ def _raw_parts(tokens: list[str]) -> tuple[str, str, str, str]:
 
     Titles before the name (`arabic.leading_titles`) are not a part.
     """
-    titles = leading_titles(name_tokens(" ".join(tokens)))
-    while titles and tokens and len(name_tokens(tokens[0])) <= titles:
-        titles -= len(name_tokens(tokens[0]))
+    tokenize = latin_name_tokens if is_latin(" ".join(tokens)) else name_tokens
+    whole = tokenize(" ".join(tokens))
+    titles = "".join(whole[: leading_titles(whole)])
+    skipped = ""
+    # The typed words that make up the titles ("El Hag" is one title in normal form).
+    while tokens and len(skipped) < len(titles):
+        piece = "".join(tokenize(tokens[0]))
+        if not titles.startswith(skipped + piece):
+            break
+        skipped += piece
         tokens = tokens[1:]
-    normal = ["".join(name_tokens(token)) for token in tokens]
+    normal = ["".join(tokenize(token)) for token in tokens]
     parts: list[str] = []
     start = 0
-    for target in name_tokens(" ".join(tokens)):
+    for target in tokenize(" ".join(tokens)):
         end = start + 1
         while end < len(tokens) and "".join(normal[start:end]) != target:
             end += 1

@@ -111,7 +111,8 @@ def _text(raw: Mapping[str, object], column: str) -> str:
     return str(value).strip()
 
 
-def _name_tokens(text: str) -> tuple[str, ...]:
+def person_name_tokens(text: str) -> tuple[str, ...]:
+    """Normal-form tokens of a name in its script: Arabic, or a Latin transliteration."""
     return latin_name_tokens(text) if is_latin(text) else name_tokens(text)
 
 
@@ -158,17 +159,17 @@ def clean_record(
     problems: list[str] = []
     parts = [_text(raw, column) for column in NAME_PARTS]
     full_name = _text(raw, "full_name")
-    first_tokens = _name_tokens(parts[0])
+    first_tokens = person_name_tokens(parts[0])
     if len(first_tokens) >= 2 and not any(parts[1:]):
         # The whole name typed into the first-name column.
         full_name, parts = parts[0], ["", "", "", ""]
     if any(parts):
         # A title typed before the first name ("الحاج محمد") is not part of it.
         first = first_tokens[leading_titles(first_tokens) :]
-        tokens = ("".join(first), *("".join(_name_tokens(part)) for part in parts[1:]))
+        tokens = ("".join(first), *("".join(person_name_tokens(part)) for part in parts[1:]))
         latin = is_latin(" ".join(parts))
     else:
-        name = _name_tokens(full_name)
+        name = person_name_tokens(full_name)
         tokens = _split_full_name(name[leading_titles(name) :])
         latin = is_latin(full_name)
     if not any(tokens):
