@@ -227,7 +227,8 @@ FIELDS: dict[str, tuple[FieldSpec, ...]] = {
 }
 REQUIRED: dict[str, tuple[str, ...]] = {
     # Relation and gender may be left out: a household of one row is its head, and the
-    # gender is read from the national ID (a row with neither is refused, saying why).
+    # gender is read from the national ID or the relation (a row where nothing gives it is
+    # refused, saying why).
     ImportKind.HOUSEHOLDS: ("household_ref", "full_name", "governorate"),
     ImportKind.AID: ("category", "quantity", "delivered_on"),
 }

@@ -321,7 +321,7 @@ def person_fields(clean: CleanPerson) -> dict[str, Any]:
     return {
         "relation": source.relation,
         "full_name": clean.full_name,
-        **name_columns(clean),
+        **name_columns(clean.linkage_record(record_id="", governorate=""), clean.raw_parts),
         "gender": clean.gender,
         "birth_date": clean.birth_date,
         "birth_year": clean.birth_date.year if clean.birth_date else None,

@@ -18,11 +18,11 @@ from django.utils.translation import gettext as _
 
 from marsad.core.crypto import blind_index
 from marsad.core.errors import ApplicationError, ErrorCode
-from marsad.engines.arabic import display_name, leading_titles, name_tokens, token_key
+from marsad.engines.arabic import display_name, leading_titles, name_tokens
 from marsad.engines.linkage.records import PersonRecord
 from marsad.engines.nid import NationalIdError, NationalIdErrorCode, parse_national_id
 from marsad.engines.phone import PhoneError, normalize_mobile
-from marsad.engines.translit import is_latin, latin_name_tokens, skeleton
+from marsad.engines.translit import is_latin, latin_name_tokens
 from marsad.registry.errors import RegistryError, RegistryWarning
 
 OLDEST_BIRTH_YEAR = 1900
@@ -135,14 +135,6 @@ class CleanPerson:
             governorate=governorate,
             phone=self.phone,
         )
-
-    @property
-    def keys(self) -> tuple[str, str, str, str]:
-        return tuple(token_key(part) if part else "" for part in self.parts)  # type: ignore[return-value]
-
-    @property
-    def skeletons(self) -> tuple[str, str, str, str]:
-        return tuple(skeleton(part) for part in self.parts)  # type: ignore[return-value]
 
 
 def validate_person(
@@ -265,16 +257,17 @@ def validate_person(
     ), []
 
 
-def name_columns(clean: CleanPerson) -> dict[str, Any]:
+def name_columns(record: PersonRecord, raw_parts: tuple[str, str, str, str]) -> dict[str, Any]:
     """The person table's name columns: the parts as typed and their normal forms."""
-    keys, skeletons = clean.keys, clean.skeletons
+    keys, skeletons = record.keys(), record.skeletons()
+    parts = record.name_parts
     return {
-        "first_name": clean.raw_parts[0],
-        "father_name": clean.raw_parts[1],
-        "grandfather_name": clean.raw_parts[2],
-        "family_name": clean.raw_parts[3],
-        "name_normalized": " ".join(part for part in clean.parts if part),
-        "name_parts_normalized": list(clean.parts),
+        "first_name": raw_parts[0],
+        "father_name": raw_parts[1],
+        "grandfather_name": raw_parts[2],
+        "family_name": raw_parts[3],
+        "name_normalized": " ".join(part for part in parts if part),
+        "name_parts_normalized": list(parts),
         "first_key": keys[0],
         "father_key": keys[1],
         "grandfather_key": keys[2],
@@ -282,7 +275,7 @@ def name_columns(clean: CleanPerson) -> dict[str, Any]:
         "first_skeleton": skeletons[0],
         "father_skeleton": skeletons[1],
         "grandfather_skeleton": skeletons[2],
-        "name_is_latin": is_latin(clean.full_name),
+        "name_is_latin": record.latin,
     }
 
 
@@ -291,16 +284,8 @@ def name_columns_of(full_name: str, *, today: datetime.date) -> dict[str, Any]:
     from marsad.engines.linkage.records import clean_record
 
     name = display_name(full_name)
-    cleaned = clean_record({"record_id": "", "full_name": name}, today=today)
-    clean = CleanPerson(
-        source=PersonInput(full_name=name, gender=""),
-        full_name=name,
-        parts=cleaned.name_parts,
-        raw_parts=_raw_parts(name.split()),
-        gender="",
-        birth_date=None,
-    )
-    return name_columns(clean)
+    record = clean_record({"record_id": "", "full_name": name}, today=today)
+    return name_columns(record, _raw_parts(name.split()))
 
 
 def _raw_parts(tokens: list[str]) -> tuple[str, str, str, str]:
