@@ -5,10 +5,12 @@ import datetime
 import io
 
 import pytest
+from django.db import connection
 from openpyxl import load_workbook
 
 from marsad.assistance import batch as aid_batch
 from marsad.assistance.models import AidEntry
+from marsad.core import planner
 from marsad.core.crypto import blind_index
 from marsad.core.errors import ApplicationError
 from marsad.core.models import AuditEvent
@@ -364,6 +366,51 @@ def test_aid_rows_without_a_reference_are_keyed_by_their_content(tmp_path, nour,
     assert import_file(path=path, member=nour, kind="aid", by=nour_admin).created == 2
     assert import_file(path=path, member=nour, kind="aid", by=nour_admin).existing == 2
     assert AidEntry.objects.count() == 2
+
+
+def _pages(model):
+    """(pages now, pages at the table's last ANALYZE) of a model's table (PostgreSQL)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_relation_size(oid) / current_setting('block_size')::int, relpages "
+            "FROM pg_class WHERE relname = %s",
+            [model._meta.db_table],
+        )
+        return cursor.fetchone()
+
+
+def test_imports_keep_the_planner_statistics_of_the_tables_they_grow(
+    tmp_path, nour, nour_admin, monkeypatch
+):
+    # Every growth is due, however small (the thresholds are tested in tests/core).
+    monkeypatch.setattr(planner, "MINIMUM_PAGES", 1)
+    monkeypatch.setattr(planner, "GROWTH", 1.0)
+    analysed = []
+    real = services.analyze_grown
+
+    def recorded(*models):
+        analysed.append(real(*models))
+        return analysed[-1]
+
+    monkeypatch.setattr(services, "analyze_grown", recorded)
+    households = many_households(200)  # enough rows to add pages to any table
+    path = households_csv(tmp_path, households)
+    assert import_file(path=path, member=nour, kind="households", by=nour_admin).created == 200
+    rows = [[f"E-{n}", f"M-{n}", "food-box", "1", "100", "2025-03-05"] for n in range(200)]
+    path = write_csv(tmp_path / "aid.csv", AID_HEADER, rows)
+    assert import_file(path=path, member=nour, kind="aid", by=nour_admin).created == 200
+
+    if connection.vendor != "postgresql":
+        assert analysed == [[], []]  # one call per chunk; no planner statistics to keep
+        return
+    person, household, entry = (m._meta.db_table for m in (Person, Household, AidEntry))
+    assert person in analysed[0]
+    assert household in analysed[0]
+    assert entry in analysed[1]
+    for model in (Person, Household, AidEntry):
+        pages, at_analysis = _pages(model)
+        assert pages == at_analysis > 0  # analysed after the chunk that last grew it
+    assert real(Person, Household, AidEntry) == []  # not grown since: not due
 
 
 # Mapping ------------------------------------------------------------------------------

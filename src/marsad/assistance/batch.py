@@ -71,6 +71,8 @@ AID_FIELDS: tuple[str, ...] = (
     "note",
 )
 REQUIRED_FIELDS = ("category", "quantity", "delivered_on")
+#: The tables a batch writes, whose planner statistics bulk work keeps current.
+WRITTEN_MODELS = (AidEntry, AidConflict, ServiceLink)
 
 
 @dataclass(frozen=True)

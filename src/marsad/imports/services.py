@@ -38,6 +38,7 @@ from marsad.assistance import batch as aid_batch
 from marsad.core.audit import audit_record
 from marsad.core.errors import ApplicationError
 from marsad.core.memory import collect_young, collector_paused
+from marsad.core.planner import analyze_grown
 from marsad.geo.models import District
 from marsad.imports import selectors
 from marsad.imports.errors import ImportsError
@@ -576,6 +577,7 @@ def _households_import(run: _Run, by: Any) -> None:
             _households_import_chunk(run, by, parser, chunk)
             run.report()
             collect_young()
+            analyze_grown(*registry_batch.WRITTEN_MODELS)
 
 
 def _households_import_chunk(
@@ -672,6 +674,7 @@ def _aid_import_chunks(run: _Run, by: Any, stage: str) -> None:
             _add(batch, counts)
         run.report()
         collect_young()
+        analyze_grown(*aid_batch.WRITTEN_MODELS)
 
 
 # The whole import of a file, synchronously -------------------------------------------

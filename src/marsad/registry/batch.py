@@ -67,6 +67,8 @@ from marsad.registry.validation import CleanPerson, PersonInput, Problem
 
 #: Longest household key: the width of `Household.source_key`.
 KEY_MAX_LENGTH = 64
+#: The tables a batch writes, whose planner statistics bulk work keeps current.
+WRITTEN_MODELS = (Person, Household, HouseholdMembership, ServiceLink)
 
 
 class BatchError(ErrorCode):
