@@ -157,6 +157,15 @@ P_NAME_IN_FIRST_COLUMN: Final = 0.02
 """In sources that fill name parts only: the whole name typed into first_name."""
 P_NAME_FIELD_SKIPPED: Final = 0.03
 """In sources that fill both: full_name left blank; and, as often, the parts left blank."""
+P_TITLE: Final = 0.03
+"""Of Arabic names: a title before the name, which is not part of it (``TITLES``)."""
+TITLES: Final = {
+    # (gender, 50 or older): titles with their weights
+    ("M", True): (("الحاج", 6.0), ("الأستاذ", 1.0), ("م/", 0.5), ("د.", 0.5)),
+    ("F", True): (("الحاجة", 6.0), ("الأستاذة", 1.0), ("د.", 0.3)),
+    ("M", False): (("الأستاذ", 3.0), ("م/", 1.0), ("د.", 1.0), ("الحاج", 0.5)),
+    ("F", False): (("الأستاذة", 3.0), ("د.", 1.0), ("الحاجة", 0.5)),
+}
 
 # --- Birth date, gender, governorate ---------------------------------------------------------
 
@@ -688,9 +697,20 @@ class _Builder:
             elif x < 2 * P_NAME_FIELD_SKIPPED:
                 fields[1:] = ["", "", "", ""]
                 noise.append("name_parts_skipped")
+        if "name_latin" not in noise and random_() < P_TITLE:
+            noise.append("name_title")
+            column = 0 if fields[0] else 1  # the full name, or the first name's column
+            fields[column] = f"{self.title(person, flags)} {fields[column]}"
         if random_() < P_TYPO:
             self.typo(fields, noise)
         return fields, bool(flags & _STRIP)
+
+    def title(self, person: SyntheticPerson, flags: int) -> str:
+        """A title for this person's age and gender, typed with the record's spelling habits."""
+        older = (self.today - person.birth_date).days >= 50 * 365
+        titles = TITLES[person.gender, older]
+        picked = titles[_Picker([weight for _, weight in titles]).pick(self.random)][0]
+        return self.spelled(picked, flags & (_STRIP | _TA))[0]
 
     def latin(self, part: str) -> str:
         variants = self.latin_cache.get(part)

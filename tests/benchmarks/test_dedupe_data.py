@@ -26,6 +26,7 @@ from benchmarks.dedupe_data import (
     GOVERNORATE_FORMATS,
     PHONE_FORMATS,
     SOURCES,
+    TITLES,
     AnnotatedRecord,
     generate_annotated,
     generate_dataset,
@@ -444,6 +445,26 @@ def test_latin_diacritics_tatweel_and_typos(sample: list[AnnotatedRecord]) -> No
     assert _share(sample, _tagged("name_doubled_letter")) > 0.004
 
 
+def test_titles_before_names(sample: list[AnnotatedRecord]) -> None:
+    arabic = _arabic(sample)
+    titled = [r for r in arabic if "name_title" in r.noise]
+    assert 0.02 <= len(titled) / len(arabic) <= 0.04
+    assert not [r for r in sample if "name_title" in r.noise and "name_latin" in r.noise]
+    written = {
+        title.translate(str.maketrans({"أ": "ا"})).replace("ة", "ه")
+        for titles in TITLES.values()
+        for title, _ in titles
+    }
+    for record in titled:
+        if record.noise & {"name_doubled_letter", "name_extra_space"}:
+            continue
+        first = HARAKAT.sub("", _name(record).split(" ")[0]).replace("\u0640", "")
+        assert first.translate(str.maketrans({"أ": "ا"})).replace("ة", "ه") in written
+    elders = [r for r in titled if r.person.birth_date.year < 1960]
+    assert elders
+    assert sum(_name(r).startswith("الحاج") for r in elders) > len(elders) / 2
+
+
 def test_arabic_spelling_variants(sample: list[AnnotatedRecord]) -> None:
     arabic = [(r, " ".join(_kept_parts(r))) for r in _arabic(sample)]
 
@@ -492,6 +513,8 @@ def test_name_annotations_are_visible(sample: list[AnnotatedRecord]) -> None:
         assert bool(HARAKAT.search(raw)) == ("name_diacritics" in record.noise)
         assert ("\u0640" in raw) == ("name_tatweel" in record.noise)
         name = HARAKAT.sub("", raw).replace("\u0640", "").split(" ")
+        if "name_title" in record.noise:
+            name = name[1:]  # the title, which is not a name (test_titles_before_names)
         canon = " ".join(_kept_parts(record))
         if "name_compound_joined" in record.noise:
             seen["name_compound_joined"] += 1

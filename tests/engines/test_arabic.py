@@ -340,3 +340,10 @@ def test_name_tokens_word_by_word_equals_the_whole_text_always(text: str) -> Non
 )
 def test_leading_titles(name, titles):
     assert leading_titles(name.split()) == titles
+
+
+def test_a_letter_before_the_one_name_of_a_first_name_column_is_a_title():
+    assert leading_titles(["م", "احمد"], names_after=1) == 1
+    assert leading_titles(["الحاج", "م", "احمد"], names_after=1) == 2
+    assert leading_titles(["احمد"], names_after=1) == 0
+    assert leading_titles(["م"], names_after=1) == 0  # a name is never left empty

@@ -146,15 +146,17 @@ def _word_tokens(word: str) -> tuple[str, ...]:
     return tuple(_clean_characters(word).split())
 
 
-def leading_titles(tokens: Sequence[str]) -> int:
+def leading_titles(tokens: Sequence[str], *, names_after: int = 2) -> int:
     """How many of a name's first tokens (normal forms) are titles, not names.
 
     A title from `TITLES` ("الحاجه فاطمه" is فاطمه), or a single letter (م/ for مهندس, د.
-    for دكتور, أ/ for أستاذ) when two names or more follow it. A name is never left empty.
+    for دكتور, أ/ for أستاذ) when `names_after` names or more follow it: two in a whole
+    name (a lone letter before one name may abbreviate a first name), one in a first-name
+    column, which holds a single name. A name is never left empty.
     """
     count = 0
     while len(tokens) - count > 1 and (
-        tokens[count] in TITLES or (len(tokens[count]) == 1 and len(tokens) - count > 2)
+        tokens[count] in TITLES or (len(tokens[count]) == 1 and len(tokens) - count > names_after)
     ):
         count += 1
     return count

@@ -32,17 +32,21 @@ def test_every_record_gets_a_cluster_even_without_edges():
     assert dict(result.cluster_of) == {"z": "z", "y": "y"}
 
 
-def _ids_and_dates(records: dict[str, tuple[str, str]]):
-    """conflict / same_identifier callbacks over records id → (identifier, birth date)."""
+def _ids_and_dates(records: dict[str, tuple[str, str | None]]):
+    """conflict / dated_identifier callbacks over records id → (identifier, birth date)."""
 
     def conflict(x, y):
+        dates = records[x][1], records[y][1]
         return (
             None
-            if records[x][1] == records[y][1] or records[x][0] == records[y][0]
+            if None in dates or dates[0] == dates[1] or records[x][0] == records[y][0]
             else (Conflict.DIFFERENT_BIRTH_DATES)
         )
 
-    return conflict, lambda x, y: records[x][0] == records[y][0]
+    def dated_identifier(other, record):
+        return records[other][1] is not None and records[other][0] == records[record][0]
+
+    return conflict, dated_identifier
 
 
 def test_a_birth_date_already_contradicted_by_its_own_identifier_does_not_split_a_person():
@@ -51,7 +55,7 @@ def test_a_birth_date_already_contradicted_by_its_own_identifier_does_not_split_
     records = {"org": ("N", "1967-02-27"), "dup2": ("N", "1978-07-27"), "dup3": ("M", "1967-02-27")}
     conflict, same = _ids_and_dates(records)
     edges = [Edge("org", "dup2", 1.0), Edge("org", "dup3", 0.999)]
-    joined = cluster(records, edges, conflict=conflict, threshold=0.99, same_identifier=same)
+    joined = cluster(records, edges, conflict=conflict, threshold=0.99, dated_identifier=same)
     assert set(joined.cluster_of.values()) == {"dup2"}
     # Without the identifier evidence, the old all-pairs rule keeps dup3 apart.
     kept = cluster(records, edges, conflict=conflict, threshold=0.99)
@@ -64,9 +68,22 @@ def test_a_third_birth_date_is_still_another_person():
     records = {"org": ("N", "1967-02-27"), "dup2": ("N", "1978-07-27"), "dup3": ("M", "1990-01-01")}
     conflict, same = _ids_and_dates(records)
     edges = [Edge("org", "dup2", 1.0), Edge("org", "dup3", 0.999)]
-    result = cluster(records, edges, conflict=conflict, threshold=0.99, same_identifier=same)
+    result = cluster(records, edges, conflict=conflict, threshold=0.99, dated_identifier=same)
     assert result.cluster_of["dup3"] == "dup3"
     assert result.cluster_of["org"] == result.cluster_of["dup2"]
+
+
+def test_an_identifier_without_a_birth_date_vouches_for_no_date():
+    # kid (no identifier, born 2017) joined copy (identifier N mistyped, no birth date);
+    # adult carries N with a birth date of 2004. copy contradicts neither, but nothing shows
+    # N with kid's date: kid and adult stay two people.
+    records = {"kid": ("", "2017-06-15"), "copy": ("N", None), "adult": ("N", "2004-06-29")}
+    conflict, dated = _ids_and_dates(records)
+    edges = [Edge("copy", "adult", 1.0), Edge("kid", "copy", 0.999)]
+    result = cluster(records, edges, conflict=conflict, threshold=0.99, dated_identifier=dated)
+    assert result.cluster_of["copy"] == result.cluster_of["adult"]
+    assert result.cluster_of["kid"] == "kid"
+    assert result.refused_edges == 1
 
 
 def test_only_birth_dates_are_weighed_against_the_group():
@@ -78,6 +95,6 @@ def test_only_birth_dates_are_weighed_against_the_group():
         edges,
         conflict=lambda x, y: Conflict.SIBLING_PATTERN if frozenset({x, y}) in twins else None,
         threshold=0.99,
-        same_identifier=lambda x, y: records[x][0] == records[y][0],
+        dated_identifier=lambda x, y: records[x][0] == records[y][0],
     )
     assert result.cluster_of["c"] == "c"

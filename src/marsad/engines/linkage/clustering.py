@@ -6,9 +6,12 @@ record of one has a hard conflict (`decision.hard_conflict`) with any record of 
 
 One conflict is weighed against the group: differing birth dates. When a record's
 identifier (or that identifier with one typo) also sits on another record of the joined
-group, and the far record agrees with that other record, the identifier already carries two
-birth dates, one of them mistyped, and the far record agrees with one of them: the dates
-are no evidence of two people. (`same_identifier` says which records carry one identifier.)
+group that has a birth date of its own, and the far record agrees with that date, the
+identifier already carries two birth dates, one of them mistyped, and the far record agrees
+with one of them: the dates are no evidence of two people. (`dated_identifier` says which
+records carry another's identifier with a birth date.) A record with the identifier but no
+birth date vouches for nothing: it does not contradict the far record, but it does not
+show the identifier with the far record's date either.
 """
 
 from __future__ import annotations
@@ -19,7 +22,9 @@ from dataclasses import dataclass
 from marsad.engines.linkage.decision import Conflict
 
 ConflictCheck = Callable[[str, str], Conflict | None]
-SameIdentifier = Callable[[str, str], bool]
+#: (other, record) → whether `other` carries `record`'s identifier (the same, or one typo
+#: apart) and a birth date of its own.
+DatedIdentifier = Callable[[str, str], bool]
 
 
 @dataclass(frozen=True)
@@ -42,7 +47,7 @@ def cluster(
     *,
     conflict: ConflictCheck,
     threshold: float,
-    same_identifier: SameIdentifier | None = None,
+    dated_identifier: DatedIdentifier | None = None,
 ) -> Clustering:
     parent: dict[str, str] = {}
     members: dict[str, list[str]] = {}
@@ -66,7 +71,7 @@ def cluster(
         a, b = root(edge.left), root(edge.right)
         if a == b:
             continue
-        if _refused(members[a], members[b], conflict, same_identifier):
+        if _refused(members[a], members[b], conflict, dated_identifier):
             refused += 1
             continue
         if len(members[a]) < len(members[b]):
@@ -90,7 +95,7 @@ def _refused(
     left: list[str],
     right: list[str],
     conflict: ConflictCheck,
-    same_identifier: SameIdentifier | None,
+    dated_identifier: DatedIdentifier | None,
 ) -> bool:
     """Whether some record of `left` and some record of `right` cannot be one person."""
     for x in left:
@@ -100,10 +105,10 @@ def _refused(
                 continue
             if (
                 found is Conflict.DIFFERENT_BIRTH_DATES
-                and same_identifier is not None
+                and dated_identifier is not None
                 and (
-                    _vouched(x, y, left + right, conflict, same_identifier)
-                    or _vouched(y, x, left + right, conflict, same_identifier)
+                    _vouched(x, y, left + right, conflict, dated_identifier)
+                    or _vouched(y, x, left + right, conflict, dated_identifier)
                 )
             ):
                 continue
@@ -116,12 +121,13 @@ def _vouched(
     far: str,
     group: list[str],
     conflict: ConflictCheck,
-    same_identifier: SameIdentifier,
+    dated_identifier: DatedIdentifier,
 ) -> bool:
-    """Another record of the group carries `record`'s identifier and agrees with `far`."""
+    """Another record of the group carries `record`'s identifier with a birth date, and
+    `far` agrees with it."""
     return any(
         other not in (record, far)
-        and same_identifier(other, record)
+        and dated_identifier(other, record)
         and conflict(other, far) is None
         for other in group
     )

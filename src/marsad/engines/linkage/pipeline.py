@@ -81,7 +81,10 @@ def link_rows(
         edges,
         conflict=lambda a, b: hard_conflict(by_id[a], by_id[b]),
         threshold=match_threshold,
-        same_identifier=lambda a, b: same_or_mistyped_identifier(by_id[a], by_id[b]),
+        dated_identifier=lambda other, record: (
+            by_id[other]["dob"] is not None
+            and same_or_mistyped_identifier(by_id[other], by_id[record])
+        ),
     )
     return clustering, len(edges)
 

@@ -164,8 +164,8 @@ def clean_record(
         # The whole name typed into the first-name column.
         full_name, parts = parts[0], ["", "", "", ""]
     if any(parts):
-        # A title typed before the first name ("الحاج محمد") is not part of it.
-        first = first_tokens[leading_titles(first_tokens) :]
+        # A title typed before the first name ("الحاج محمد", "د. فاطمة") is not part of it.
+        first = first_tokens[leading_titles(first_tokens, names_after=1) :]
         tokens = ("".join(first), *("".join(person_name_tokens(part)) for part in parts[1:]))
         latin = is_latin(" ".join(parts))
     else:
