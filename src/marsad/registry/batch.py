@@ -339,26 +339,31 @@ def _score(people: list[_NewPerson], settings_row: CoalitionSettings) -> None:
         record = person.record()
         new_row = feature_row(record)
         with_id = bool(record.national_id_digits)
-        hits: list[_Hit] = []
+        candidates: list[tuple[int | None, _NewPerson | None, FeatureRow]] = []
         for person_id in stored_ids:
             stored = stored_features.get((person_id, with_id))
             if stored is None:
                 stored = stored_row(rows[person_id], with_national_id=with_id)
                 stored_features[person_id, with_id] = stored
-            hit = pair_hit(new_row, stored, settings_row=settings_row)
-            if hit is not None:
-                score, decision = hit
-                hits.append(_Hit(person_id, None, score.probability, decision, score.contributions))
+            candidates.append((person_id, None, stored))
         for other in batch:
             other_row = batch_features.get(id(other))
             if other_row is None:
                 other_row = feature_row(other.record())
                 batch_features[id(other)] = other_row
-            stored = other_row if with_id else _without_national_id(other_row)
-            hit = pair_hit(new_row, stored, settings_row=settings_row)
+            candidates.append(
+                (None, other, other_row if with_id else _without_national_id(other_row))
+            )
+        hits: list[_Hit] = []
+        for stored_id, earlier_person, candidate in candidates:
+            hit = pair_hit(new_row, candidate, settings_row=settings_row)
             if hit is not None:
                 score, decision = hit
-                hits.append(_Hit(None, other, score.probability, decision, score.contributions))
+                hits.append(
+                    _Hit(
+                        stored_id, earlier_person, score.probability, decision, score.contributions
+                    )
+                )
         hits.sort(key=lambda hit: -hit.probability)
         person.hits = hits
 
