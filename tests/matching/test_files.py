@@ -1,5 +1,8 @@
 """Reading member spreadsheets: what Excel shows is what is read."""
 
+import re
+import zipfile
+
 import pytest
 from openpyxl import Workbook
 
@@ -51,3 +54,39 @@ def test_a_workbook_that_unpacks_to_far_more_than_its_size_is_refused(tmp_path, 
     with pytest.raises(files.PersonFileError) as caught:
         list(table_rows(path))
     assert caught.value.reason == "expanded"
+
+
+def _with_sheet_xml(source, target, change):
+    """A copy of a workbook with its first sheet's XML changed."""
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w") as new:
+        for item in old.infolist():
+            data = old.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = change(data)
+            new.writestr(item, data)
+    return target
+
+
+@pytest.mark.parametrize(
+    ("kind", "dimension"),
+    [("stated before the rows were written", b'<dimension ref="A1"/>'), ("missing", b"")],
+)
+def test_a_sheet_whose_size_is_stated_wrong_or_not_at_all_reads_whole(tmp_path, kind, dimension):
+    workbook = Workbook()
+    workbook.active.append(["رقم الأسرة", "الاسم", "الرقم القومي"])
+    workbook.active.append(["H-1", "محمد أحمد", None])
+    workbook.active.append(["H-2", None, "28208151304597"])
+    written = tmp_path / "written.xlsx"
+    workbook.save(written)
+    path = _with_sheet_xml(
+        written,
+        tmp_path / "streamed.xlsx",
+        lambda xml: re.sub(rb"<dimension [^>]*/>", dimension, xml),
+    )
+    assert b"A1:C3" not in zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml")
+
+    assert list(table_rows(path)) == [
+        ["رقم الأسرة", "الاسم", "الرقم القومي"],
+        ["H-1", "محمد أحمد", ""],
+        ["H-2", "", "28208151304597"],
+    ], kind

@@ -136,9 +136,17 @@ def _xlsx_rows(path: Path) -> Iterator[list[object]]:
                 f"Cannot read {path.name} as an Excel workbook: {exc}", reason="xlsx"
             ) from exc
         sheet = workbook.worksheets[0]
+        # The streaming reader trusts the sheet's stated size, and writers that stream
+        # their rows state it before knowing it (`<dimension ref="A1"/>`): the whole sheet
+        # would read as one cell. Rows are read as they are written instead, each padded
+        # to the widest row so far.
+        sheet.reset_dimensions()
+        width = 0
         shown: dict[tuple[int, int], object] = {}  # a merged range's top-left value
         for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
             row = ["" if value is None else value for value in values]
+            width = max(width, len(row))
+            row.extend([""] * (width - len(row)))
             for top, left, right in merged.get(number, ()):
                 if number == top:
                     shown[top, left] = row[left - 1] if left <= len(row) else ""
