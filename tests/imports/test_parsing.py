@@ -73,7 +73,7 @@ def test_a_word_is_not_a_number():
     assert problem.value.code == ImportsError.INVALID_NUMBER
 
 
-@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-8", "cp1256"])
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-8", "cp1256", "utf-16"])
 @pytest.mark.parametrize("delimiter", [",", ";", "\t"])
 def test_csv_in_any_encoding_and_separator(tmp_path, encoding, delimiter):
     path = write_csv(

@@ -59,9 +59,9 @@ def run(*args, cwd=None):
     )
 
 
-def write_csv(path, header, rows, encoding="utf-8"):
+def write_csv(path, header, rows, encoding="utf-8", delimiter=","):
     with path.open("w", newline="", encoding=encoding) as handle:
-        writer = csv.writer(handle)
+        writer = csv.writer(handle, delimiter=delimiter)
         writer.writerow(header)
         writer.writerows(rows)
     return path
@@ -159,6 +159,24 @@ def test_windows_arabic_encoding_is_read(tmp_path):
     result = run(source, "--output", output)
     assert result.returncode == 0, result.stderr
     assert set(read_clusters(output)) == {"1", "2"}
+
+
+def test_excel_unicode_text_is_read(tmp_path):
+    # Excel's "Unicode Text (*.txt)": UTF-16 with a byte-order mark, tab-separated.
+    source = write_csv(
+        tmp_path / "people.txt",
+        ["record_id", "full_name", "national_id"],
+        [["1", "محمد أحمد علي", "28208151304597"], ["2", "محمد احمد على", "28208151304597"]],
+        encoding="utf-16",
+        delimiter="\t",
+    )
+    assert source.read_bytes()[:2] in (b"\xff\xfe", b"\xfe\xff")
+    output = tmp_path / "out.csv"
+    result = run(source, "--output", output)
+    assert result.returncode == 0, result.stderr
+    clusters = read_clusters(output)
+    assert set(clusters) == {"1", "2"}
+    assert clusters["1"]["cluster_id"] == clusters["2"]["cluster_id"]
 
 
 def test_spark_engine_gives_the_same_clusters_as_duckdb(tmp_path):

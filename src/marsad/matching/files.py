@@ -52,13 +52,18 @@ class PersonFile:
 
 
 def detect_encoding(path: Path) -> str:
-    """ "utf-8-sig" when the whole file is UTF-8 (BOM or not), else "cp1256".
+    """ "utf-16" for a file that starts with a UTF-16 byte-order mark (Excel's "Unicode
+    Text", tab-separated); "utf-8-sig" when the whole file is UTF-8 (BOM or not); else
+    "cp1256" (Windows Arabic).
 
     Decodes incrementally, so a large file is checked without being held in memory.
     """
     decoder = codecs.getincrementaldecoder("utf-8")()
     try:
         with path.open("rb") as stream:
+            if stream.read(2) in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+                return "utf-16"
+            stream.seek(0)
             while chunk := stream.read(_CHUNK):
                 decoder.decode(chunk)
             decoder.decode(b"", final=True)
@@ -90,7 +95,7 @@ def _csv_rows(path: Path) -> Iterator[list[str]]:
             yield from csv.reader(text, dialect)
     except UnicodeDecodeError as exc:
         raise PersonFileError(
-            "The file is neither UTF-8 nor Windows-1256 text.", reason="encoding"
+            "The file is not UTF-8, UTF-16 or Windows-1256 text.", reason="encoding"
         ) from exc
 
 
