@@ -228,6 +228,25 @@ def test_a_file_that_is_not_a_spreadsheet_is_refused(client, nour_admin, tmp_pat
     assert not ImportBatch.objects.exists()
 
 
+OLD_EXCEL = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)  # a compound document's start
+
+
+@pytest.mark.parametrize("name", ["beneficiaries.xls", "beneficiaries.csv"])
+def test_an_excel_97_2003_workbook_is_refused_saying_how_to_save_it(
+    client, nour_admin, tmp_path, name
+):
+    # By its name at the form, by its content (whatever its name) when it is read.
+    client.force_login(nour_admin)
+    path = tmp_path / name
+    path.write_bytes(OLD_EXCEL)
+    response = upload(client, path)
+    assert response.status_code == 200
+    error = str(response.context["form"].errors["file"])
+    assert "(.xls)" in error  # what the file is
+    assert "(.xlsx)" in error  # and how to save it instead
+    assert not ImportBatch.objects.exists()
+
+
 def test_upload_is_audited(client, nour_admin, tmp_path):
     client.force_login(nour_admin)
     upload(client, households_xlsx(tmp_path))

@@ -137,6 +137,7 @@ def test_duplicate_record_ids_exit_2_naming_them(tmp_path):
         ("missing.csv", None, "No such file"),
         ("garbage.xlsx", b"\x00\x01 not a zip", "Cannot open garbage.xlsx as an Excel workbook"),
         ("empty.csv", b"", "empty.csv is empty"),
+        ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504), "Excel 97-2003"),
     ],
 )
 def test_unreadable_files_exit_2(tmp_path, name, content, message):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from marsad.imports.fields import FIELDS, REQUIRED, REQUIRED_ONE_OF
 from marsad.imports.models import ImportKind
+from marsad.imports.parsing import old_excel_message
 from marsad.members.models import Member
 
 ACCEPTED_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm")
@@ -38,7 +39,10 @@ class UploadForm(forms.Form):
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
-        if PurePath(upload.name).suffix.lower() not in ACCEPTED_SUFFIXES:
+        suffix = PurePath(upload.name).suffix.lower()
+        if suffix == ".xls":
+            raise forms.ValidationError(old_excel_message())
+        if suffix not in ACCEPTED_SUFFIXES:
             raise forms.ValidationError(_("Upload a CSV file or an Excel workbook (.xlsx)."))
         return upload
 

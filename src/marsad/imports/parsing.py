@@ -49,6 +49,14 @@ KEY_MAX_LENGTH = 64
 # The file ----------------------------------------------------------------------------
 
 
+def old_excel_message() -> str:
+    """Why an Excel 97-2003 workbook is refused, and what to do, in the user's language."""
+    return _(
+        "This is an Excel 97-2003 file (.xls), which cannot be read. Open it in Excel and "
+        'save it as "Excel Workbook (.xlsx)" or "CSV UTF-8", then upload that file.'
+    )
+
+
 def file_error(error: PersonFileError) -> ApplicationError:
     """A file that cannot be read, in the user's language."""
     messages = {
@@ -58,6 +66,7 @@ def file_error(error: PersonFileError) -> ApplicationError:
         ),
         "csv": _("The file is not a readable CSV file."),
         "xlsx": _("The file cannot be opened as an Excel workbook (.xlsx)."),
+        "xls": old_excel_message(),
         "expanded": _(
             "The workbook unpacks to more than %(limit)s GB, far more than a list of people; "
             "split it into several files."

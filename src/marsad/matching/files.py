@@ -23,6 +23,8 @@ MAX_LISTED = 10
 _CHUNK = 1 << 20
 _SNIFF = 20_000
 XLSX_SUFFIXES = frozenset({".xlsx", ".xlsm"})
+#: How an Excel 97-2003 workbook (.xls, a compound document) starts.
+_OLD_EXCEL_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 class PersonFileError(Exception):
@@ -70,6 +72,12 @@ def detect_encoding(path: Path) -> str:
     except UnicodeDecodeError:
         return "cp1256"
     return "utf-8-sig"
+
+
+def is_old_excel(path: Path) -> bool:
+    """An Excel 97-2003 workbook (.xls), by its content whatever its name."""
+    with path.open("rb") as stream:
+        return stream.read(len(_OLD_EXCEL_SIGNATURE)) == _OLD_EXCEL_SIGNATURE
 
 
 def is_xlsx(path: Path) -> bool:
@@ -272,6 +280,12 @@ def table_rows(path: Path) -> Iterator[Sequence[object]]:
     if not path.is_file():
         raise PersonFileError(f"No such file: {path}", reason="missing")
     try:
+        if is_old_excel(path):
+            raise PersonFileError(
+                f"{path.name} is an Excel 97-2003 workbook (.xls), which is not read; save it "
+                "as an Excel Workbook (.xlsx) or as CSV UTF-8.",
+                reason="xls",
+            )
         rows: Iterator[Sequence[object]] = _xlsx_rows(path) if is_xlsx(path) else _csv_rows(path)
         yield from rows
     except OSError as exc:
