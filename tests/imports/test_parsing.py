@@ -90,6 +90,16 @@ def test_csv_in_any_encoding_and_separator(tmp_path, encoding, delimiter):
     ]
 
 
+@pytest.mark.parametrize("separator", [";", ",", "\t"])
+def test_excel_s_separator_line_names_the_separator_and_is_not_a_row(tmp_path, separator):
+    path = tmp_path / "f.csv"
+    lines = [f"sep={separator}", separator.join(["رقم الأسرة", "الاسم"]), f"H-1{separator}محمد"]
+    path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8-sig")
+    # Excel hides that line: the header is its row 1, and row numbers stay Excel's.
+    assert read_header(path, "households") == (1, ["رقم الأسرة", "الاسم"])
+    assert [(row.line, list(row.cells)) for row in data_rows(path)] == [(2, ["H-1", "محمد"])]
+
+
 def test_blank_rows_are_skipped_and_lines_keep_their_numbers(tmp_path):
     path = write_csv(tmp_path / "f.csv", ["a", "b"], [["1", "x"], ["", ""], ["2", "y"]])
     assert [row.line for row in data_rows(path)] == [2, 4]

@@ -23,6 +23,8 @@ MAX_LISTED = 10
 _CHUNK = 1 << 20
 _SNIFF = 20_000
 XLSX_SUFFIXES = frozenset({".xlsx", ".xlsm"})
+#: The first line Excel reads as the separator of a CSV file, and then hides ("sep=;").
+_SEPARATOR_LINE = re.compile(r"\ufeff?sep=([^\r\n])\r?\n", re.IGNORECASE)
 #: How an Excel 97-2003 workbook (.xls, a compound document) starts.
 _OLD_EXCEL_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -93,13 +95,20 @@ def _csv_rows(path: Path) -> Iterator[list[str]]:
     try:
         with path.open(encoding=encoding, newline="") as text:
             sample = text.read(_SNIFF)
+            text.seek(0)
+            hint = _SEPARATOR_LINE.match(sample)
+            if hint is not None:
+                # Excel's "sep=;" line names the separator and is not a row: Excel hides it,
+                # so row numbers stay the ones Excel shows.
+                text.readline()
+                yield from csv.reader(text, csv.excel, delimiter=hint.group(1))
+                return
             try:
                 dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(
                     sample, delimiters=",;\t"
                 )
             except csv.Error:
                 dialect = csv.excel
-            text.seek(0)
             yield from csv.reader(text, dialect)
     except UnicodeDecodeError as exc:
         raise PersonFileError(
