@@ -3,7 +3,14 @@ from decimal import Decimal
 
 import pytest
 
-from marsad.engines.cells import CellError, CellErrorCode, parse_date, parse_decimal, parse_month
+from marsad.engines.cells import (
+    CellError,
+    CellErrorCode,
+    parse_date,
+    parse_decimal,
+    parse_month,
+    without_text_marks,
+)
 
 
 @pytest.mark.parametrize(
@@ -72,3 +79,20 @@ def test_months():
     assert parse_month("٢٠٢٦-١٢") == (datetime.date(2026, 12, 1), datetime.date(2026, 12, 31))
     assert parse_month("2026-13") is None
     assert parse_month("2026-02-01") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("'01012345678", "01012345678"),
+        ("\u201901012345678", "01012345678"),
+        ('="01012345678"', "01012345678"),
+        ('= "0101 234 5678"', "0101 234 5678"),
+        ('=""', ""),
+        ("01012345678", "01012345678"),
+        ("'", "'"),  # nothing after the mark: left as it is
+        ("=SUM(A1)", "=SUM(A1)"),  # a formula, not a number kept as text
+    ],
+)
+def test_marks_that_keep_a_number_as_text(text, expected):
+    assert without_text_marks(text) == expected

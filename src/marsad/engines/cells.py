@@ -19,6 +19,8 @@ _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫٬،", "01234
 _CURRENCY = re.compile(r"(ج\.?\s*م\.?|جنيه(ا|ات)?|egp|le|l\.e\.?)", re.IGNORECASE)
 #: Excel's day 0 for the 1900 date system (serial numbers of dates stored as numbers).
 _EXCEL_EPOCH = datetime.date(1899, 12, 30)
+#: A number kept as text in a spreadsheet: '01012345678 or ="01012345678".
+_KEPT_AS_TEXT = re.compile(r"['\u2018\u2019](.+)|=\s*\"(.*)\"")
 _DATE_PATTERNS = (
     (re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"), (1, 2, 3)),
     (re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$"), (3, 2, 1)),
@@ -145,3 +147,13 @@ def parse_month(value: object) -> tuple[datetime.date, datetime.date] | None:
     first = datetime.date(int(match[1]), int(match[2]), 1)
     following = (first + datetime.timedelta(days=32)).replace(day=1)
     return first, following - datetime.timedelta(days=1)
+
+
+def without_text_marks(text: str) -> str:
+    """A long number without the marks that keep a spreadsheet from making it a float (and
+    losing its leading zero or last digits): a leading apostrophe ('28208151304597) or a
+    text formula (="01012345678"). Anything else is returned as it is."""
+    kept = _KEPT_AS_TEXT.fullmatch(text)
+    if kept is None:
+        return text
+    return kept.group(1) if kept.group(1) is not None else kept.group(2)

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from marsad.engines.arabic import to_western_digits
+from marsad.engines.cells import without_text_marks
 from marsad.engines.errors import CodedValueError
 
 Gender = Literal["M", "F"]
@@ -36,8 +37,6 @@ _CENTURIES = {"2": 1900, "3": 2000}
 _WEIGHTS = (2, 7, 6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
 _SEPARATORS = frozenset("-\u2010\u2011\u2012\u2013\u2014\u2212.")
 _SPREADSHEET_FLOAT = re.compile(r"(\d+)\.0+")
-#: A number kept as text in a spreadsheet: '28208151304597 or ="28208151304597".
-_KEPT_AS_TEXT = re.compile(r"['\u2018\u2019](.+)|=\s*\"(.*)\"")
 #: A number a spreadsheet wrote in exponent form: "2.82082E+13", "2.8208151304597e13".
 _EXPONENT_FORM = re.compile(r"(\d)(?:[.,](\d*))?[eE]\+?(\d{1,2})")
 
@@ -93,10 +92,7 @@ def clean_national_id(raw: str) -> str:
     The marks that keep a spreadsheet from turning the number into a float go too: a
     leading apostrophe ('28208151304597) and a text formula (="28208151304597").
     """
-    text = to_western_digits(raw).strip()
-    kept_as_text = _KEPT_AS_TEXT.fullmatch(text)
-    if kept_as_text:
-        text = kept_as_text.group(1) or kept_as_text.group(2)
+    text = without_text_marks(to_western_digits(raw).strip())
     exponent = _EXPONENT_FORM.fullmatch(text)
     if exponent:
         digits = exponent.group(1) + (exponent.group(2) or "")

@@ -16,6 +16,7 @@ import re
 import unicodedata
 
 from marsad.engines.arabic import to_western_digits
+from marsad.engines.cells import without_text_marks
 from marsad.engines.errors import CodedValueError
 
 COUNTRY_CODE = "20"
@@ -40,7 +41,7 @@ class PhoneError(CodedValueError):
 
 
 def _clean(raw: str) -> str:
-    text = to_western_digits(raw).strip()
+    text = without_text_marks(to_western_digits(raw).strip())
     float_match = _SPREADSHEET_FLOAT.fullmatch(text)
     if float_match:
         text = float_match.group(1)
@@ -74,7 +75,8 @@ def normalize_mobile(raw: str) -> str:
     """The E.164 form "+201XXXXXXXXX" of an Egyptian mobile number, or `PhoneError`.
 
     Accepted: 01XXXXXXXXX, +201XXXXXXXXX, 00201XXXXXXXXX, 201XXXXXXXXX, 1XXXXXXXXX, with
-    spaces, dashes, dots, parentheses, Arabic-Indic digits, or a spreadsheet ".0" suffix.
+    spaces, dashes, dots, parentheses, Arabic-Indic digits, a spreadsheet ".0" suffix, or
+    the marks that keep a number as text ('01012345678, ="01012345678").
     Error order: empty, characters, prefix not a mobile's leading 1, length, operator prefix.
     """
     text = _clean(raw)
