@@ -6,11 +6,14 @@ from io import StringIO
 import pytest
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from rest_framework.throttling import UserRateThrottle
 
+from marsad.api import views as api_views
+from marsad.core import planner
 from marsad.core.models import AuditEvent
 from marsad.members.models import Role
 from marsad.registry.models import Household, Person, ServiceLink
@@ -648,6 +651,31 @@ def test_a_batch_registers_each_household_once_with_an_outcome_each(case_worker,
     ]
     assert Person.objects.count() == 2
     assert Household.objects.filter(member=case_worker.member).count() == 2
+
+
+def test_batches_keep_the_planner_statistics_of_the_registry(case_worker, monkeypatch):
+    monkeypatch.setattr(planner, "MINIMUM_PAGES", 1)
+    monkeypatch.setattr(planner, "GROWTH", 1.0)
+    analysed = []
+    real = api_views.analyze_grown
+
+    def recorded(*models):
+        analysed.append(real(*models))
+        return analysed[-1]
+
+    monkeypatch.setattr(api_views, "analyze_grown", recorded)
+    payload = batch(
+        *(
+            {"key": f"H-{n}", **household(head(national_id="", full_name=f"رجل{n} بن{n} جد{n}"))}
+            for n in range(150)  # enough rows to add pages to the person table
+        )
+    )
+    response = api_client(case_worker).post("/api/households/batch/", payload, format="json")
+    assert response.status_code == 200
+    if connection.vendor != "postgresql":
+        assert analysed == [[]]
+        return
+    assert Person._meta.db_table in analysed[0]
 
 
 def test_a_batch_needs_a_key_per_household_and_a_registering_role(case_worker):

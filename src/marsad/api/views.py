@@ -59,6 +59,7 @@ from marsad.assistance.services import aid_entry_record, aid_entry_reverse
 from marsad.core.audit import audit_record
 from marsad.core.crypto import blind_index
 from marsad.core.errors import ApplicationError
+from marsad.core.planner import analyze_grown
 from marsad.engines.nid import NationalIdError, parse_national_id
 from marsad.matching.selectors import (
     Candidate,
@@ -69,7 +70,7 @@ from marsad.matching.selectors import (
     visible_in_full,
 )
 from marsad.observatory import selectors as gap_selectors
-from marsad.registry.batch import households_register_batch
+from marsad.registry.batch import WRITTEN_MODELS, households_register_batch
 from marsad.registry.errors import RegistryError
 from marsad.registry.models import Person
 from marsad.registry.services import (
@@ -344,6 +345,8 @@ class HouseholdBatchView(APIView):
         outcomes = households_register_batch(
             member=request.user.member, by=request.user, rows=serializer.rows(), source="api"
         )
+        # Member systems send whole registries call by call, as an import does.
+        analyze_grown(*WRITTEN_MODELS)
         body = HouseholdBatchResultSerializer({"households": outcomes}).data
         return Response(body, status=status.HTTP_200_OK)
 
