@@ -13,7 +13,6 @@ from rest_framework.test import APIClient
 from rest_framework.throttling import UserRateThrottle
 
 from marsad.api import views as api_views
-from marsad.core import planner
 from marsad.core.models import AuditEvent
 from marsad.members.models import Role
 from marsad.registry.models import Household, Person, ServiceLink
@@ -24,6 +23,7 @@ from tests.factories import (
     secretariat_create,
     user_create,
 )
+from tests.planner import record_analyses
 
 pytestmark = pytest.mark.django_db
 
@@ -654,16 +654,7 @@ def test_a_batch_registers_each_household_once_with_an_outcome_each(case_worker,
 
 
 def test_batches_keep_the_planner_statistics_of_the_registry(case_worker, monkeypatch):
-    monkeypatch.setattr(planner, "MINIMUM_PAGES", 1)
-    monkeypatch.setattr(planner, "GROWTH", 1.0)
-    analysed = []
-    real = api_views.analyze_grown
-
-    def recorded(*models):
-        analysed.append(real(*models))
-        return analysed[-1]
-
-    monkeypatch.setattr(api_views, "analyze_grown", recorded)
+    analysed = record_analyses(monkeypatch, api_views)
     payload = batch(
         *(
             {"key": f"H-{n}", **household(head(national_id="", full_name=f"رجل{n} بن{n} جد{n}"))}

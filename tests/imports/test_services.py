@@ -36,6 +36,7 @@ from tests.imports.files import (
     many_households,
     write_csv,
 )
+from tests.planner import record_analyses
 
 AID_HEADER = ["رقم الصرف", "رقم الأسرة", "نوع المساعدة", "الكمية", "القيمة", "تاريخ الصرف"]
 
@@ -382,17 +383,7 @@ def _pages(model):
 def test_imports_keep_the_planner_statistics_of_the_tables_they_grow(
     tmp_path, nour, nour_admin, monkeypatch
 ):
-    # Every growth is due, however small (the thresholds are tested in tests/core).
-    monkeypatch.setattr(planner, "MINIMUM_PAGES", 1)
-    monkeypatch.setattr(planner, "GROWTH", 1.0)
-    analysed = []
-    real = services.analyze_grown
-
-    def recorded(*models):
-        analysed.append(real(*models))
-        return analysed[-1]
-
-    monkeypatch.setattr(services, "analyze_grown", recorded)
+    analysed = record_analyses(monkeypatch, services)
     households = many_households(200)  # enough rows to add pages to any table
     path = households_csv(tmp_path, households)
     assert import_file(path=path, member=nour, kind="households", by=nour_admin).created == 200
@@ -410,7 +401,7 @@ def test_imports_keep_the_planner_statistics_of_the_tables_they_grow(
     for model in (Person, Household, AidEntry):
         pages, at_analysis = _pages(model)
         assert pages == at_analysis > 0  # analysed after the chunk that last grew it
-    assert real(Person, Household, AidEntry) == []  # not grown since: not due
+    assert planner.analyze_grown(Person, Household, AidEntry) == []  # not grown since: not due
 
 
 # Mapping ------------------------------------------------------------------------------

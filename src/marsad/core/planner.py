@@ -11,7 +11,7 @@ a batch instead of 220 ms with statistics.
 So bulk work calls `analyze_grown` between its chunks: a table is analysed once it has
 doubled since its last `ANALYZE` (sizes in pages, which PostgreSQL knows exactly and at
 once). Doubling keeps the number of analyses logarithmic in the table's final size (an
-import of 100,000 households analyses the person table nine times, about 2 s in all);
+import of 100,000 households analyses the person table seven times, about 2 s in all);
 the planner scales the row counts it last saw to the table's current size by itself, and
 the columns' distributions change slowly as a registry grows. Other databases keep no
 such statistics here: the call does nothing.
@@ -34,7 +34,8 @@ def needs_analysis(pages_now: int, pages_analysed: int) -> bool:
 
 def analyze_grown(*tables: type[models.Model]) -> list[str]:
     """`ANALYZE` each model's table that doubled since its last analysis; returns
-    the tables analysed. Outside a transaction, so an import's chunk commits first."""
+    the tables analysed. Called once a chunk has committed, so the sample is of rows
+    every later statement sees."""
     if connection.vendor != "postgresql":
         return []
     names = [model._meta.db_table for model in tables]
