@@ -110,6 +110,25 @@ def test_xlsx_input_with_numbers_stored_as_numbers(tmp_path):
     assert clusters["x3"]["cluster_id"] == "x3"
 
 
+def test_xlsx_dates_as_excel_writes_them(tmp_path):
+    # A date cell formatted as a number (Excel's serial day 30178 is 1982-08-15) and a month
+    # by name are the same birth date; the namesake born in 1990 (serial 32874) is not.
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["record_id", "full_name", "birth_date", "governorate"])
+    sheet.append(["d1", "محمد أحمد علي حسن", 30178, "الجيزة"])
+    sheet.append(["d2", "محمد احمد على حسن", "15-Aug-1982", "الجيزة"])
+    sheet.append(["d3", "محمد أحمد علي حسن", 32874, "الجيزة"])
+    workbook.save(tmp_path / "people.xlsx")
+    output = tmp_path / "clusters.csv"
+    result = run(tmp_path / "people.xlsx", "--output", output)
+    assert result.returncode == 0, result.stderr
+    clusters = read_clusters(output)
+    assert clusters["d1"]["cluster_id"] == clusters["d2"]["cluster_id"]
+    assert clusters["d3"]["cluster_id"] == "d3"
+    assert "unreadable_values=0" in result.stdout.strip().splitlines()[-1]
+
+
 def test_missing_record_id_column_exits_2(tmp_path):
     source = write_csv(tmp_path / "people.csv", ["id", "full_name"], [["1", "محمد"]])
     result = run(source, "--output", tmp_path / "out.csv")

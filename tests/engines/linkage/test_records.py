@@ -19,10 +19,27 @@ from tests.engines.linkage.conftest import GOVERNORATES, TODAY
         ("5/8/1982", (datetime.date(1982, 8, 5), 1982)),
         ("١٥/٠٨/١٩٨٢", (datetime.date(1982, 8, 15), 1982)),
         ("1982-08-15 00:00:00", (datetime.date(1982, 8, 15), 1982)),
+        ("15.08.1982 10:30", (datetime.date(1982, 8, 15), 1982)),
+        # A month by name, as Egyptian and English spreadsheets write it.
+        ("15 أغسطس 1982", (datetime.date(1982, 8, 15), 1982)),
+        ("15-Aug-1982", (datetime.date(1982, 8, 15), 1982)),
+        # A date cell formatted as a number: Excel's serial day, as a cell or as text.
+        (30178, (datetime.date(1982, 8, 15), 1982)),
+        (30178.0, (datetime.date(1982, 8, 15), 1982)),
+        ("30178", (datetime.date(1982, 8, 15), 1982)),
+        ("٣٠١٧٨", (datetime.date(1982, 8, 15), 1982)),
+        # openpyxl reads a date cell as a naive datetime.
+        (datetime.datetime(1982, 8, 15, 0, 0), (datetime.date(1982, 8, 15), 1982)),  # noqa: DTZ001
+        (datetime.date(1982, 8, 15), (datetime.date(1982, 8, 15), 1982)),
         ("1982", (None, 1982)),
+        # Nothing is guessed: a month-first date, a two-digit year, six digits.
+        ("08/15/1982", (None, None)),
+        ("15/8/82", (None, None)),
+        ("198208", (None, None)),
         ("31/02/1982", (None, None)),
         ("unknown", (None, None)),
         ("", (None, None)),
+        (None, (None, None)),
     ],
 )
 def test_birth_dates_in_the_forms_files_use(text, expected):

@@ -13,15 +13,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from marsad.engines.arabic import leading_titles, name_tokens, to_western_digits, token_key
+from marsad.engines.cells import CellError, parse_date
 from marsad.engines.nid import NationalIdError, clean_national_id, parse_national_id
 from marsad.engines.phone import try_normalize_mobile
 from marsad.engines.translit import is_latin, latin_name_tokens, skeleton
 
 NAME_PARTS = ("first_name", "father_name", "grandfather_name", "family_name")
-_DATE_PATTERNS = (
-    (re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})"), ("y", "m", "d")),
-    (re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})"), ("d", "m", "y")),
-)
+#: A date cell formatted as a plain number (or exported as text): Excel's serial day.
+_EXCEL_SERIAL = re.compile(r"(\d{5})(?:\.0+)?")
 _YEAR_ONLY = re.compile(r"(\d{4})")
 _GENDERS = {
     "m": "M", "male": "M", "ذكر": "M", "ذ": "M", "man": "M",
@@ -122,23 +121,30 @@ def _split_full_name(tokens: tuple[str, ...]) -> tuple[str, str, str, str]:
     return (padded[0], padded[1], padded[2], family)
 
 
-def parse_birth_date(text: str) -> tuple[datetime.date | None, int | None]:
+def parse_birth_date(value: object) -> tuple[datetime.date | None, int | None]:
     """(full date, year) from the forms member files use; (None, year) for a year alone.
 
-    Day-first is assumed for D/M/Y, as Egyptian files write it.
+    Read as the import screens read a date cell (`engines.cells.parse_date`): ISO or
+    day-first D/M/Y (as Egyptian files write it), a month by its Arabic or English name, an
+    Excel serial number (a date cell formatted as a number), a time of day after the date.
     """
-    text = to_western_digits(text.strip())
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    if isinstance(value, datetime.date):
+        return value, value.year
+    text = to_western_digits(str(value).strip()) if value is not None else ""
     if not text:
         return None, None
-    for pattern, order in _DATE_PATTERNS:
-        match = pattern.fullmatch(text.split(" ")[0].split("T")[0])
-        if match:
-            parts = dict(zip(order, (int(g) for g in match.groups()), strict=True))
-            try:
-                date = datetime.date(parts["y"], parts["m"], parts["d"])
-            except ValueError:
-                return None, None
-            return date, date.year
+    serial = _EXCEL_SERIAL.fullmatch(text)
+    readings: tuple[object, ...] = (
+        (int(serial.group(1)),) if serial else (text, text.split(" ")[0].split("T")[0])
+    )
+    for reading in readings:
+        try:
+            date = parse_date(reading)
+        except CellError:
+            continue
+        return date, date.year
     year = _YEAR_ONLY.fullmatch(text)
     if year and 1880 <= int(year.group(1)) <= 2100:
         return None, int(year.group(1))
@@ -192,7 +198,7 @@ def clean_record(
                 # birth date and gender it encodes trustworthy enough to fill gaps.
                 nid_birth, nid_gender = parsed.birth_date, parsed.gender
 
-    typed_date, typed_year = parse_birth_date(_text(raw, "birth_date"))
+    typed_date, typed_year = parse_birth_date(raw.get("birth_date"))
     if _text(raw, "birth_date") and typed_year is None:
         problems.append("birth_date")
     birth_date = typed_date or nid_birth
