@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -76,6 +77,23 @@ def write_xlsx(path: Path, header: Sequence[object], rows: Sequence[Sequence[obj
     for row in rows:
         sheet.append(list(row))
     workbook.save(path)
+    return path
+
+
+#: What a PDF starts with: binary data, no table.
+PDF_START = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Length 8 >>\nstream\n\x00\x01\x02\x03"
+
+
+def write_ods(path: Path) -> Path:
+    """The start of an OpenDocument spreadsheet as LibreOffice saves one: its first part
+    names the media type."""
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr(
+            "mimetype",
+            "application/vnd.oasis.opendocument.spreadsheet",
+            compress_type=zipfile.ZIP_STORED,
+        )
+        archive.writestr("content.xml", "<office:document-content/>")
     return path
 
 

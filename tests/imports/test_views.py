@@ -15,7 +15,13 @@ from marsad.imports.models import ImportBatch
 from marsad.members.models import Role
 from marsad.registry.models import Household, Person
 from tests.factories import member_create, secretariat_create, user_create
-from tests.imports.files import HOUSEHOLD_HEADER, households_xlsx, write_xlsx
+from tests.imports.files import (
+    HOUSEHOLD_HEADER,
+    PDF_START,
+    households_xlsx,
+    write_ods,
+    write_xlsx,
+)
 
 
 @pytest.fixture
@@ -244,6 +250,32 @@ def test_an_excel_97_2003_workbook_is_refused_saying_how_to_save_it(
     error = str(response.context["form"].errors["file"])
     assert "(.xls)" in error  # what the file is
     assert "(.xlsx)" in error  # and how to save it instead
+    assert not ImportBatch.objects.exists()
+
+
+@pytest.mark.parametrize("name", ["beneficiaries.ods", "beneficiaries.xlsx"])
+def test_an_opendocument_spreadsheet_is_refused_saying_how_to_save_it(
+    client, nour_admin, tmp_path, name
+):
+    client.force_login(nour_admin)
+    response = upload(client, write_ods(tmp_path / name))
+    assert response.status_code == 200
+    error = str(response.context["form"].errors["file"])
+    assert "(.ods)" in error
+    assert "(.xlsx)" in error
+    assert not ImportBatch.objects.exists()
+
+
+def test_a_file_that_is_not_a_table_is_refused(client, nour_admin, tmp_path):
+    # A PDF saved under a spreadsheet's name is not read as text of garbled columns.
+    client.force_login(nour_admin)
+    path = tmp_path / "beneficiaries.csv"
+    path.write_bytes(PDF_START)
+    response = upload(client, path)
+    assert response.status_code == 200
+    error = str(response.context["form"].errors["file"])
+    assert "PDF" in error  # what the file may be, in either language
+    assert "(.xlsx)" in error  # and what to upload instead
     assert not ImportBatch.objects.exists()
 
 

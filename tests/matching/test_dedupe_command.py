@@ -8,6 +8,8 @@ import sys
 import pytest
 from openpyxl import Workbook
 
+from tests.imports.files import PDF_START, write_ods
+
 HEADER = [
     "record_id",
     "source",
@@ -157,11 +159,15 @@ def test_duplicate_record_ids_exit_2_naming_them(tmp_path):
         ("garbage.xlsx", b"\x00\x01 not a zip", "Cannot open garbage.xlsx as an Excel workbook"),
         ("empty.csv", b"", "empty.csv is empty"),
         ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504), "Excel 97-2003"),
+        ("people.csv", PDF_START, "people.csv is not a text file or a workbook"),
+        ("people.ods", "ods", "people.ods is an OpenDocument spreadsheet (.ods)"),
     ],
 )
 def test_unreadable_files_exit_2(tmp_path, name, content, message):
     path = tmp_path / name
-    if content is not None:
+    if content == "ods":
+        write_ods(path)
+    elif content is not None:
         path.write_bytes(content)
     result = run(path, "--output", tmp_path / "out.csv")
     assert result.returncode == 2

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from marsad.imports.fields import FIELDS, REQUIRED, REQUIRED_ONE_OF
 from marsad.imports.models import ImportKind
-from marsad.imports.parsing import old_excel_message
+from marsad.imports.parsing import old_excel_message, opendocument_message
 from marsad.members.models import Member
 
 ACCEPTED_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm")
@@ -42,6 +42,8 @@ class UploadForm(forms.Form):
         suffix = PurePath(upload.name).suffix.lower()
         if suffix == ".xls":
             raise forms.ValidationError(old_excel_message())
+        if suffix == ".ods":
+            raise forms.ValidationError(opendocument_message())
         if suffix not in ACCEPTED_SUFFIXES:
             raise forms.ValidationError(_("Upload a CSV file or an Excel workbook (.xlsx)."))
         return upload

@@ -57,16 +57,27 @@ def old_excel_message() -> str:
     )
 
 
+def opendocument_message() -> str:
+    """Why an OpenDocument spreadsheet is refused, and what to do, in the user's language."""
+    return _(
+        "This is an OpenDocument spreadsheet (.ods), which cannot be read. Open it in "
+        'LibreOffice or Excel and save it as "Excel Workbook (.xlsx)" or "CSV UTF-8", then '
+        "upload that file."
+    )
+
+
 def file_error(error: PersonFileError) -> ApplicationError:
     """A file that cannot be read, in the user's language."""
     messages = {
         "missing": _("The file is missing."),
         "encoding": _(
-            "The file is neither UTF-8 nor Windows-1256 text; save it again as CSV UTF-8."
+            "The file is neither a table of text nor an Excel workbook (it may be a PDF, a "
+            "document or a picture); upload a CSV UTF-8 file or an Excel workbook (.xlsx)."
         ),
         "csv": _("The file is not a readable CSV file."),
         "xlsx": _("The file cannot be opened as an Excel workbook (.xlsx)."),
         "xls": old_excel_message(),
+        "ods": opendocument_message(),
         "expanded": _(
             "The workbook unpacks to more than %(limit)s GB, far more than a list of people; "
             "split it into several files."

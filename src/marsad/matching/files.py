@@ -27,13 +27,15 @@ XLSX_SUFFIXES = frozenset({".xlsx", ".xlsm"})
 _SEPARATOR_LINE = re.compile(r"\ufeff?sep=([^\r\n])\r?\n", re.IGNORECASE)
 #: How an Excel 97-2003 workbook (.xls, a compound document) starts.
 _OLD_EXCEL_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+#: The media type an OpenDocument spreadsheet (.ods, LibreOffice) names in its first part.
+_OPENDOCUMENT_SPREADSHEET = b"application/vnd.oasis.opendocument.spreadsheet"
 
 
 class PersonFileError(Exception):
     """A file that cannot be read as a table. `reason` is stable, `message` is for people.
 
-    Reasons: "missing", "unreadable", "encoding", "csv", "xlsx", "expanded", "empty",
-    "record_id".
+    Reasons: "missing", "unreadable", "encoding" (not text: a PDF, a picture...), "csv",
+    "xlsx", "xls", "ods", "expanded", "empty", "record_id".
     """
 
     def __init__(
@@ -82,6 +84,15 @@ def is_old_excel(path: Path) -> bool:
         return stream.read(len(_OLD_EXCEL_SIGNATURE)) == _OLD_EXCEL_SIGNATURE
 
 
+def is_opendocument(path: Path) -> bool:
+    """An OpenDocument spreadsheet (.ods), by its content whatever its name."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return archive.read("mimetype").strip() == _OPENDOCUMENT_SPREADSHEET
+    except (zipfile.BadZipFile, KeyError):
+        return False
+
+
 def is_xlsx(path: Path) -> bool:
     """An Excel workbook by its name, or by its content (a ZIP) whatever its name."""
     if path.suffix.lower() in XLSX_SUFFIXES:
@@ -92,6 +103,15 @@ def is_xlsx(path: Path) -> bool:
 
 def _csv_rows(path: Path) -> Iterator[list[str]]:
     encoding = detect_encoding(path)
+    if encoding != "utf-16":
+        with path.open("rb") as stream:
+            if b"\x00" in stream.read(_SNIFF):
+                # Text never holds a NUL byte: a PDF, a Word document, a picture.
+                raise PersonFileError(
+                    f"{path.name} is not a text file or a workbook that can be read; save "
+                    "it as CSV UTF-8 or as an Excel Workbook (.xlsx).",
+                    reason="encoding",
+                )
     try:
         with path.open(encoding=encoding, newline="") as text:
             sample = text.read(_SNIFF)
@@ -110,9 +130,9 @@ def _csv_rows(path: Path) -> Iterator[list[str]]:
             except csv.Error:
                 dialect = csv.excel
             yield from csv.reader(text, dialect)
-    except UnicodeDecodeError as exc:
+    except UnicodeDecodeError as exc:  # a UTF-16 file broken off in the middle of a letter
         raise PersonFileError(
-            "The file is not UTF-8, UTF-16 or Windows-1256 text.", reason="encoding"
+            f"{path.name} is not UTF-8, UTF-16 or Windows-1256 text.", reason="encoding"
         ) from exc
 
 
@@ -294,6 +314,12 @@ def table_rows(path: Path) -> Iterator[Sequence[object]]:
                 f"{path.name} is an Excel 97-2003 workbook (.xls), which is not read; save it "
                 "as an Excel Workbook (.xlsx) or as CSV UTF-8.",
                 reason="xls",
+            )
+        if is_xlsx(path) and is_opendocument(path):
+            raise PersonFileError(
+                f"{path.name} is an OpenDocument spreadsheet (.ods), which is not read; save "
+                "it as an Excel Workbook (.xlsx) or as CSV UTF-8.",
+                reason="ods",
             )
         rows: Iterator[Sequence[object]] = _xlsx_rows(path) if is_xlsx(path) else _csv_rows(path)
         yield from rows
