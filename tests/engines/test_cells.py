@@ -6,6 +6,7 @@ import pytest
 from marsad.engines.cells import (
     CellError,
     CellErrorCode,
+    number_as_typed,
     parse_date,
     parse_decimal,
     parse_month,
@@ -96,3 +97,19 @@ def test_months():
 )
 def test_marks_that_keep_a_number_as_text(text, expected):
     assert without_text_marks(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("28208151304597.0", "28208151304597"),
+        ("1012345678.00", "1012345678"),
+        ("'01012345678", "01012345678"),
+        ('="28208151304597"', "28208151304597"),
+        ("12.5", "12.5"),  # not a whole number: left as it is
+        ("2.8208151304597E+13", "2.8208151304597E+13"),  # exponent form: the ID's own rules
+        ("0101 234 5678", "0101 234 5678"),
+    ],
+)
+def test_a_long_number_as_it_was_typed(text, expected):
+    assert number_as_typed(text) == expected

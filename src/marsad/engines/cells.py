@@ -21,6 +21,8 @@ _CURRENCY = re.compile(r"(ج\.?\s*م\.?|جنيه(ا|ات)?|egp|le|l\.e\.?)", re.
 _EXCEL_EPOCH = datetime.date(1899, 12, 30)
 #: A number kept as text in a spreadsheet: '01012345678 or ="01012345678".
 _KEPT_AS_TEXT = re.compile(r"['\u2018\u2019](.+)|=\s*\"(.*)\"")
+#: A whole number a spreadsheet wrote as a float: "28208151304597.0".
+_WHOLE_FLOAT = re.compile(r"(\d+)\.0+")
 _DATE_PATTERNS = (
     (re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"), (1, 2, 3)),
     (re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$"), (3, 2, 1)),
@@ -157,3 +159,12 @@ def without_text_marks(text: str) -> str:
     if kept is None:
         return text
     return kept.group(1) if kept.group(1) is not None else kept.group(2)
+
+
+def number_as_typed(text: str) -> str:
+    """A long number (an ID, a phone) as it was typed before a spreadsheet marked or
+    converted it: without the text marks (`without_text_marks`) and without the ".0" of a
+    whole number written as a float ("28208151304597.0")."""
+    text = without_text_marks(text)
+    whole = _WHOLE_FLOAT.fullmatch(text)
+    return whole.group(1) if whole else text

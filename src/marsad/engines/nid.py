@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from marsad.engines.arabic import to_western_digits
-from marsad.engines.cells import without_text_marks
+from marsad.engines.cells import number_as_typed
 from marsad.engines.errors import CodedValueError
 
 Gender = Literal["M", "F"]
@@ -36,7 +36,6 @@ VALID_GOVERNORATE_CODES: frozenset[str] = frozenset(
 _CENTURIES = {"2": 1900, "3": 2000}
 _WEIGHTS = (2, 7, 6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
 _SEPARATORS = frozenset("-\u2010\u2011\u2012\u2013\u2014\u2212.")
-_SPREADSHEET_FLOAT = re.compile(r"(\d+)\.0+")
 #: A number a spreadsheet wrote in exponent form: "2.82082E+13", "2.8208151304597e13".
 _EXPONENT_FORM = re.compile(r"(\d)(?:[.,](\d*))?[eE]\+?(\d{1,2})")
 
@@ -92,15 +91,12 @@ def clean_national_id(raw: str) -> str:
     The marks that keep a spreadsheet from turning the number into a float go too: a
     leading apostrophe ('28208151304597) and a text formula (="28208151304597").
     """
-    text = without_text_marks(to_western_digits(raw).strip())
+    text = number_as_typed(to_western_digits(raw).strip())
     exponent = _EXPONENT_FORM.fullmatch(text)
     if exponent:
         digits = exponent.group(1) + (exponent.group(2) or "")
         if len(digits) == int(exponent.group(3)) + 1:
             return digits
-    float_match = _SPREADSHEET_FLOAT.fullmatch(text)
-    if float_match:
-        text = float_match.group(1)
     return "".join(
         char
         for char in text

@@ -12,11 +12,10 @@ returns it unchanged.
 from __future__ import annotations
 
 import enum
-import re
 import unicodedata
 
 from marsad.engines.arabic import to_western_digits
-from marsad.engines.cells import without_text_marks
+from marsad.engines.cells import number_as_typed
 from marsad.engines.errors import CodedValueError
 
 COUNTRY_CODE = "20"
@@ -24,7 +23,6 @@ MOBILE_PREFIXES = frozenset({"10", "11", "12", "15"})
 NATIONAL_LENGTH = 10
 
 _SEPARATORS = frozenset("-\u2010\u2011\u2012\u2013\u2014\u2212.()[]")
-_SPREADSHEET_FLOAT = re.compile(r"(\d+)\.0+")
 
 
 class PhoneErrorCode(enum.StrEnum):
@@ -41,10 +39,7 @@ class PhoneError(CodedValueError):
 
 
 def _clean(raw: str) -> str:
-    text = without_text_marks(to_western_digits(raw).strip())
-    float_match = _SPREADSHEET_FLOAT.fullmatch(text)
-    if float_match:
-        text = float_match.group(1)
+    text = number_as_typed(to_western_digits(raw).strip())
     return "".join(
         char
         for char in text
