@@ -118,6 +118,20 @@ def test_an_unreadable_file_is_a_clear_error(tmp_path):
     assert error.value.code == ImportsError.EMPTY_FILE
 
 
+def test_lines_in_another_encoding_inside_a_utf8_file_are_named_not_garbled(tmp_path):
+    # Read as Windows-1256, every Arabic word of the UTF-8 lines would come out garbled.
+    path = tmp_path / "f.csv"
+    utf8 = "رقم الأسرة,الاسم\nH-1,محمد أحمد\n".encode()
+    path.write_bytes(utf8 + "H-2,فاطمة علي\n".encode("cp1256") + "H-3,سعاد حسن\n".encode())
+    with pytest.raises(ApplicationError) as error, translation.override("en"):
+        read_header(path, "households")
+    assert error.value.code == ImportsError.UNREADABLE_FILE
+    assert "(lines 3)" in error.value.message
+    # A whole Windows-1256 file is still read as such.
+    path.write_bytes("رقم الأسرة,الاسم\nH-1,محمد أحمد\n".encode("cp1256"))
+    assert read_header(path, "households") == (1, ["رقم الأسرة", "الاسم"])
+
+
 @pytest.mark.parametrize("xlsx", [False, True])
 def test_title_rows_above_the_header_are_not_data(tmp_path, xlsx):
     writer = write_xlsx if xlsx else write_csv

@@ -161,6 +161,11 @@ def test_duplicate_record_ids_exit_2_naming_them(tmp_path):
         ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504), "Excel 97-2003"),
         ("people.csv", PDF_START, "people.csv is not a text file or a workbook"),
         ("people.ods", "ods", "people.ods is an OpenDocument spreadsheet (.ods)"),
+        (
+            "mixed.csv",
+            "record_id,full_name\n1,محمد أحمد\n".encode() + "2,فاطمة علي\n".encode("cp1256"),
+            "mixed.csv is UTF-8 text, but line(s) 3 hold bytes that are not UTF-8",
+        ),
     ],
 )
 def test_unreadable_files_exit_2(tmp_path, name, content, message):

@@ -35,7 +35,13 @@ from marsad.engines.linkage.records import GovernorateIndex
 from marsad.engines.nid import NationalIdError, parse_national_id
 from marsad.imports.errors import ImportsError
 from marsad.imports.fields import header_key, synonym_keys
-from marsad.matching.files import XLSX_EXPANDED_MAX, PersonFileError, is_xlsx, table_rows
+from marsad.matching.files import (
+    MAX_LISTED,
+    XLSX_EXPANDED_MAX,
+    PersonFileError,
+    is_xlsx,
+    table_rows,
+)
 from marsad.registry.models import Person
 from marsad.registry.services import HouseholdInput
 from marsad.registry.validation import PersonInput
@@ -76,6 +82,12 @@ def file_error(error: PersonFileError) -> ApplicationError:
         ),
         "csv": _("The file is not a readable CSV file."),
         "xlsx": _("The file cannot be opened as an Excel workbook (.xlsx)."),
+        "mixed_encoding": _(
+            "The file is UTF-8 text, but some of its lines hold characters saved in another "
+            "encoding (lines %(lines)s), perhaps pasted from another file. Correct those "
+            "lines, or save the whole file again as CSV UTF-8."
+        )
+        % {"lines": ", ".join(error.details[:MAX_LISTED])},
         "xls": old_excel_message(),
         "ods": opendocument_message(),
         "expanded": _(

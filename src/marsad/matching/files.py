@@ -29,13 +29,17 @@ _SEPARATOR_LINE = re.compile(r"\ufeff?sep=([^\r\n])\r?\n", re.IGNORECASE)
 _OLD_EXCEL_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 #: The media type an OpenDocument spreadsheet (.ods, LibreOffice) names in its first part.
 _OPENDOCUMENT_SPREADSHEET = b"application/vnd.oasis.opendocument.spreadsheet"
+#: Three Arabic letters in a row: what a Windows-1256 file's bytes practically never decode
+#: to as UTF-8 (each letter would need a letter byte followed by a punctuation byte).
+_ARABIC_WORD = re.compile("[\u0621-\u064a]{3}")
 
 
 class PersonFileError(Exception):
     """A file that cannot be read as a table. `reason` is stable, `message` is for people.
 
-    Reasons: "missing", "unreadable", "encoding" (not text: a PDF, a picture...), "csv",
-    "xlsx", "xls", "ods", "expanded", "empty", "record_id".
+    Reasons: "missing", "unreadable", "encoding" (not text: a PDF, a picture...),
+    "mixed_encoding" (`details`: the lines that are not UTF-8), "csv", "xlsx", "xls", "ods",
+    "expanded", "empty", "record_id".
     """
 
     def __init__(
@@ -62,20 +66,59 @@ def detect_encoding(path: Path) -> str:
     Text", tab-separated); "utf-8-sig" when the whole file is UTF-8 (BOM or not); else
     "cp1256" (Windows Arabic).
 
+    A file that is UTF-8 up to a point, Arabic words included, and then holds bytes that are
+    not (lines pasted from a file saved in another encoding) is neither: read as
+    Windows-1256, every Arabic word of it would be garbled. It raises `PersonFileError`
+    ("mixed_encoding") naming the lines to correct.
+
     Decodes incrementally, so a large file is checked without being held in memory.
     """
     decoder = codecs.getincrementaldecoder("utf-8")()
+    arabic = False  # an Arabic word read as UTF-8 before any error
     try:
         with path.open("rb") as stream:
             if stream.read(2) in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
                 return "utf-16"
             stream.seek(0)
             while chunk := stream.read(_CHUNK):
-                decoder.decode(chunk)
+                try:
+                    text = decoder.decode(chunk)
+                except UnicodeDecodeError as error:
+                    arabic = arabic or _has_arabic_word(
+                        chunk[: error.start].decode("utf-8", "ignore")
+                    )
+                    raise
+                arabic = arabic or _has_arabic_word(text)
             decoder.decode(b"", final=True)
     except UnicodeDecodeError:
+        if arabic:
+            lines = _lines_not_utf8(path)
+            listed = ", ".join(str(number) for number in lines[:MAX_LISTED])
+            raise PersonFileError(
+                f"{path.name} is UTF-8 text, but line(s) {listed} hold bytes that are not UTF-8 "
+                "(pasted from a file saved in another encoding?); correct them or save the "
+                "whole file again as CSV UTF-8.",
+                [str(number) for number in lines],
+                reason="mixed_encoding",
+            ) from None
         return "cp1256"
     return "utf-8-sig"
+
+
+def _has_arabic_word(text: str) -> bool:
+    return _ARABIC_WORD.search(text) is not None
+
+
+def _lines_not_utf8(path: Path) -> list[int]:
+    """The numbers of the file's lines that are not UTF-8."""
+    found = []
+    with path.open("rb") as stream:
+        for number, line in enumerate(stream, start=1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                found.append(number)
+    return found
 
 
 def is_old_excel(path: Path) -> bool:
