@@ -6,7 +6,7 @@ from django.urls import reverse
 from marsad.core.models import AuditEvent
 from marsad.matching.models import DuplicateCase
 from marsad.members.models import Role
-from marsad.registry.models import Household, Person
+from marsad.registry.models import Consent, Household, Person
 from tests.factories import member_create, secretariat_create, user_create
 from tests.registry.test_registration import NID, head, register
 
@@ -103,6 +103,52 @@ def test_the_wizard_registers_a_household(client, nour_worker):
     household = Household.objects.get()
     assert response["Location"] == reverse("registry:household_detail", args=[household.pk])
     assert household.people.get().full_name == "محمد أحمد علي الشافعي"
+
+
+def _wizard_up_to_confirm(client, people):
+    client.post(reverse("registry:register_household"), {"governorate": "24"})
+    for person in people:
+        client.post(reverse("registry:register_people"), person)
+
+
+HEAD_FORM = {
+    "full_name": "محمد أحمد علي الشافعي",
+    "relation": "head",
+    "gender": "M",
+    "national_id": NID,
+    "birth_date": "1982-08-15",
+}
+
+
+def test_the_wizard_records_the_consent_the_family_gave(client, nour_worker):
+    client.force_login(nour_worker)
+    _wizard_up_to_confirm(client, [HEAD_FORM])
+    html = client.get(reverse("registry:register_confirm")).content.decode()
+    # Coordination and statistics are offered ticked, contact is not.
+    assert 'value="coordination" checked' in html
+    assert 'value="contact" data-testid' in html
+    client.post(reverse("registry:register_confirm"), {"consent": ["statistics", "contact"]})
+    person = Person.objects.get()
+    assert sorted(c.scope for c in Consent.objects.filter(person=person)) == [
+        "contact",
+        "statistics",
+    ]
+    assert Consent.objects.get(scope="contact").created_by == nour_worker
+    html = client.get(reverse("registry:person_detail", args=[person.pk])).content.decode()
+    assert "التواصل بشأن البرامج" in html
+
+
+def test_the_consent_ticked_survives_an_error(client, nour_worker):
+    client.force_login(nour_worker)
+    wife = {**HEAD_FORM, "relation": "spouse", "gender": "F", "full_name": "فاطمة حسن"}
+    del wife["national_id"], wife["birth_date"]
+    _wizard_up_to_confirm(client, [wife])  # no head: registration refuses
+    response = client.post(reverse("registry:register_confirm"), {"consent": ["contact"]})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'value="contact" checked' in html
+    assert 'value="coordination" data-testid' in html  # unticked as the user left it
+    assert not Consent.objects.exists()
 
 
 def test_the_wizard_shows_field_errors_in_arabic(client, nour_worker):

@@ -30,7 +30,7 @@ from marsad.registry import selectors, wizard
 from marsad.registry.assessment import AssessmentForm, assessment_record
 from marsad.registry.errors import RegistryError
 from marsad.registry.forms import HouseholdForm, PersonForm
-from marsad.registry.models import Person
+from marsad.registry.models import Consent, Person
 from marsad.registry.services import household_register, person_update, validate_household
 from marsad.registry.validation import nid_error_message, validate_person
 
@@ -76,6 +76,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "person": person,
             "summary": coordination_summary(person).as_dict(),
             "can_reveal": can_reveal_national_id(request.user, person),
+            "consents": person.consents.filter(withdrawn_on__isnull=True).order_by("scope"),
         },
     )
 
@@ -210,12 +211,25 @@ def register_check(request: HttpRequest) -> HttpResponse:
     return render(request, "registry/_duplicates.html", context)
 
 
+#: What the consent boxes offer ticked: coordination is what prevents duplicated aid.
+DEFAULT_CONSENT = (Consent.Scope.COORDINATION, Consent.Scope.STATISTICS)
+
+
 @role_required(*REGISTER_ROLES)
 def register_confirm(request: HttpRequest) -> HttpResponse:
     draft = wizard.draft(request)
     if not draft.get("household"):
         return redirect("registry:register_household")
-    context: dict[str, Any] = {"step": 3, "draft": draft}
+    given: tuple[str, ...] = DEFAULT_CONSENT
+    if request.method == "POST":
+        given = tuple(s for s in Consent.Scope.values if s in request.POST.getlist("consent"))
+    context: dict[str, Any] = {
+        "step": 3,
+        "draft": draft,
+        "consent_choices": [
+            (scope, label, scope in given) for scope, label in Consent.Scope.choices
+        ],
+    }
     if request.method == "POST":
         user: Any = request.user
         link = frozenset(i for i, p in enumerate(draft["people"]) if p.get("link_existing"))
@@ -227,6 +241,7 @@ def register_confirm(request: HttpRequest) -> HttpResponse:
                 people=[wizard.person_input(p) for p in draft["people"]],
                 confirm_warnings=bool(request.POST.get("confirm")),
                 link_existing=link,
+                consent_scopes=given,
                 request=request,
             )
         except ApplicationError as error:
