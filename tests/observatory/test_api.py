@@ -1,4 +1,4 @@
-"""GET /api/gap/ and /api/gap/geojson/: any signed-in user, small counts suppressed."""
+"""GET /api/gap/ and /api/gap/geojson/: every role but the volunteer's, small counts suppressed."""
 
 import json
 

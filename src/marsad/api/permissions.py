@@ -69,3 +69,17 @@ class CanSeeReach(BasePermission):
             user.is_authenticated
             and (user.is_superuser or getattr(user, "role", "") in REACH_ROLES)
         )
+
+
+#: Roles that see the development gaps, as on the site (every role but the volunteer's).
+GAP_ROLES = roles_for("observatory:map")
+
+
+class CanSeeGaps(BasePermission):
+    message = _("Your role does not give access to the development gaps.")
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        user = request.user
+        return bool(
+            user.is_authenticated and (user.is_superuser or getattr(user, "role", "") in GAP_ROLES)
+        )

@@ -24,6 +24,7 @@ from marsad.api.errors import application_error_body, invalid_input_error
 from marsad.api.permissions import (
     CanRecordAid,
     CanRegisterHouseholds,
+    CanSeeGaps,
     CanSeeReach,
     CanUseRegistry,
 )
@@ -714,7 +715,7 @@ def _gap_query(request: Request) -> dict[str, Any]:
 
 
 class GapTableView(APIView):
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsAuthenticated, CanSeeGaps]
 
     @extend_schema(
         operation_id="gap_table",
@@ -732,7 +733,7 @@ class GapTableView(APIView):
 
 
 class GapGeoJsonView(APIView):
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsAuthenticated, CanSeeGaps]
 
     @extend_schema(
         operation_id="gap_geojson",

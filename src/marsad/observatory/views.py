@@ -14,7 +14,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -23,9 +22,14 @@ from django.utils.translation import gettext as _
 
 from marsad.core.audit import audit_record
 from marsad.core.errors import ApplicationError
+from marsad.core.navigation import roles_for
+from marsad.core.permissions import role_required
 from marsad.observatory import selectors
 from marsad.observatory.errors import ObservatoryError
 from marsad.observatory.models import Level
+
+#: Who sees the gap map, its areas and its exports: the roles its menu entry is shown to.
+GAP_ROLES = roles_for("observatory:map")
 
 
 @dataclass(frozen=True)
@@ -101,7 +105,7 @@ def _table_or_fallback(
         return table, fallback, error
 
 
-@login_required
+@role_required(*GAP_ROLES)
 def gap_map(request: HttpRequest) -> HttpResponse:
     """The map, the legend, the filters and the ranked table of priority areas."""
     table, selection, error = _table_or_fallback(request, MapSelection.from_request(request))
@@ -131,7 +135,7 @@ def gap_map(request: HttpRequest) -> HttpResponse:
     return render(request, "observatory/map.html", context, status=status)
 
 
-@login_required
+@role_required(*GAP_ROLES)
 def gap_map_geojson(request: HttpRequest) -> JsonResponse:
     """The areas with a boundary and their figures, for the Leaflet layer (session auth)."""
     selection = MapSelection.from_request(request)
@@ -144,7 +148,7 @@ def gap_map_geojson(request: HttpRequest) -> JsonResponse:
     return response
 
 
-@login_required
+@role_required(*GAP_ROLES)
 def area_panel(request: HttpRequest, level: str, code: str) -> HttpResponse:
     """One area's figures, explanation, trend and who does what there.
 
@@ -266,7 +270,7 @@ def export_rows(table: selectors.GapTable) -> tuple[list[str], list[str], list[l
     return [header for header, _tag in columns], [tag for _header, tag in columns], rows
 
 
-@login_required
+@role_required(*GAP_ROLES)
 def gap_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """What the map shows, as CSV or HXL-tagged CSV (UTF-8 with BOM, for Excel); audited."""
     selection = MapSelection.from_request(request)
