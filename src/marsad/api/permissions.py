@@ -19,15 +19,21 @@ REGISTRY_ROLES = roles_for("registry:household_list")
 REGISTERING_ROLES = frozenset({Role.MEMBER_ADMIN, Role.CASE_WORKER})
 
 
-class CanUseRegistry(BasePermission):
-    message = _("Your role does not give access to the family registry.")
+class RolesPermission(BasePermission):
+    """Signed-in users with one of `roles` (or the superuser), as the site's menu has it."""
+
+    roles: frozenset[str] = frozenset()
 
     def has_permission(self, request: Any, view: Any) -> bool:
         user = request.user
         return bool(
-            user.is_authenticated
-            and (user.is_superuser or getattr(user, "role", "") in REGISTRY_ROLES)
+            user.is_authenticated and (user.is_superuser or getattr(user, "role", "") in self.roles)
         )
+
+
+class CanUseRegistry(RolesPermission):
+    message = _("Your role does not give access to the family registry.")
+    roles = REGISTRY_ROLES
 
 
 class CanRegisterHouseholds(BasePermission):
@@ -60,26 +66,15 @@ class CanRecordAid(BasePermission):
 REACH_ROLES = roles_for("aid:reach")
 
 
-class CanSeeReach(BasePermission):
+class CanSeeReach(RolesPermission):
     message = _("Your role does not give access to the reach report.")
-
-    def has_permission(self, request: Any, view: Any) -> bool:
-        user = request.user
-        return bool(
-            user.is_authenticated
-            and (user.is_superuser or getattr(user, "role", "") in REACH_ROLES)
-        )
+    roles = REACH_ROLES
 
 
 #: Roles that see the development gaps, as on the site (every role but the volunteer's).
 GAP_ROLES = roles_for("observatory:map")
 
 
-class CanSeeGaps(BasePermission):
+class CanSeeGaps(RolesPermission):
     message = _("Your role does not give access to the development gaps.")
-
-    def has_permission(self, request: Any, view: Any) -> bool:
-        user = request.user
-        return bool(
-            user.is_authenticated and (user.is_superuser or getattr(user, "role", "") in GAP_ROLES)
-        )
+    roles = GAP_ROLES
