@@ -370,3 +370,42 @@ def test_another_member_cannot_edit(case_worker, other_worker):
     person = register(case_worker, [head()]).created[0]
     with pytest.raises(PermissionDenied):
         person_update(person=person, by=other_worker, data=head())
+
+
+def test_an_edit_cannot_give_a_household_a_second_head(case_worker):
+    from marsad.registry.services import person_update
+
+    result = register(case_worker, [head(), wife()])
+    _husband, spouse = result.created
+    with pytest.raises(ApplicationError) as error:
+        person_update(person=spouse, by=case_worker, data=wife(relation="head"))
+    problem = error.value.extra["problems"][0]
+    assert (problem["field"], problem["code"]) == (
+        "people.0.relation",
+        RegistryError.HOUSEHOLD_HAS_HEAD,
+    )
+    assert "محمد أحمد علي الشافعي" in problem["message"]  # who the head is
+    spouse.refresh_from_db()
+    assert spouse.relation == Person.Relation.SPOUSE
+
+
+def test_the_head_changes_in_two_edits_and_the_household_follows(case_worker):
+    from marsad.registry.services import person_update
+
+    result = register(case_worker, [head(), wife()])
+    husband, spouse = result.created
+    household = result.household
+    # The head becomes "other relative" first: the household has no head meanwhile.
+    person_update(person=husband, by=case_worker, data=head(relation="other"))
+    household.refresh_from_db()
+    assert household.head_id is None
+    # Then the wife can become the head.
+    person_update(person=spouse, by=case_worker, data=wife(relation="head"))
+    household.refresh_from_db()
+    assert household.head_id == spouse.pk
+    relations = dict(
+        HouseholdMembership.objects.filter(household=household, ended_on__isnull=True).values_list(
+            "person_id", "relation"
+        )
+    )
+    assert relations == {husband.pk: "other", spouse.pk: "head"}

@@ -19,6 +19,7 @@ class RegistryError(ErrorCode):
     INVALID_PHONE = "registry.invalid_phone"
     NO_MEMBERS = "registry.no_members"
     NO_HEAD = "registry.no_head"
+    HOUSEHOLD_HAS_HEAD = "registry.household_has_head"
     CONFIRMATION_REQUIRED = "registry.confirmation_required"
     ALREADY_REGISTERED = "registry.already_registered"
     DUPLICATE_IN_REQUEST = "registry.duplicate_in_request"

@@ -338,6 +338,45 @@ def person_fields(clean: CleanPerson) -> dict[str, Any]:
     }
 
 
+def _check_one_head(person: Person, relation: str) -> None:
+    """A household keeps one head: a member becomes head only once the current head's
+    relation was changed (which leaves the household without a head meanwhile)."""
+    if relation != Person.Relation.HEAD:
+        return
+    other = (
+        Person.objects.filter(household_id=person.household_id, relation=Person.Relation.HEAD)
+        .exclude(pk=person.pk)
+        .exclude(status=Person.Status.MERGED)
+        .first()
+    )
+    if other is not None:
+        raise _invalid(
+            [
+                Problem(
+                    "people.0.relation",
+                    RegistryError.HOUSEHOLD_HAS_HEAD,
+                    _(
+                        "%(name)s is the head of this household. Change that member's "
+                        "relation first, then make this member the head."
+                    )
+                    % {"name": other.full_name},
+                )
+            ]
+        )
+
+
+def _keep_head(person: Person) -> None:
+    """The household's head and the open membership follow the person's relation."""
+    household = Household.objects.filter(pk=person.household_id)
+    if person.relation == Person.Relation.HEAD:
+        household.update(head=person)
+    else:
+        household.filter(head=person).update(head=None)
+    HouseholdMembership.objects.filter(
+        person=person, household_id=person.household_id, ended_on__isnull=True
+    ).update(relation=person.relation)
+
+
 @transaction.atomic
 def person_move(*, person: Person, household: Household, relation: str, by: Any) -> Person:
     """Move a person to another household; the old membership is closed, not rewritten."""
@@ -391,12 +430,14 @@ def person_update(
     if existing is not None and existing.pk != person.pk:
         raise already_registered_error(existing, index=0)
     fields = person_fields(clean)
+    _check_one_head(person, fields["relation"])
     before = {name: str(getattr(person, name)) for name in fields if name.endswith("name")}
     try:
         with transaction.atomic():
             for name, value in fields.items():
                 setattr(person, name, value)
             person.save()
+            _keep_head(person)
             record = clean.linkage_record(
                 record_id=str(person.pk), governorate=person.household.governorate.code
             )
