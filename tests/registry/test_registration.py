@@ -228,6 +228,22 @@ def test_linking_to_the_existing_person_creates_no_copy(case_worker, other_worke
         "nour",
         "amal",
     }
+    # Everyone was linked: no household without people (it would collect aid of its own).
+    assert Household.objects.count() == 1
+    assert result.household == first.household
+    event = AuditEvent.objects.get(actor=other_worker, action="create")
+    assert (event.target_type, event.changes["linked"]) == ("registry.servicelink", [first.pk])
+
+
+def test_a_household_with_a_linked_and_a_new_person_is_created_for_the_new_one(
+    case_worker, other_worker
+):
+    first = register(case_worker, [head()]).created[0]
+    result = register(other_worker, [head(), wife()], link_existing=frozenset({0}))
+    assert result.linked == [first]
+    [new] = result.created
+    assert result.household != first.household
+    assert list(result.household.people.all()) == [new]
 
 
 def test_spelling_variant_without_id_goes_to_review(case_worker, other_worker):

@@ -151,6 +151,18 @@ def test_the_consent_ticked_survives_an_error(client, nour_worker):
     assert not Consent.objects.exists()
 
 
+def test_linking_everyone_in_the_wizard_creates_no_household(client, nour_worker, amal_worker):
+    first = register(nour_worker, [head()]).created[0]
+    client.force_login(amal_worker)
+    _wizard_up_to_confirm(client, [{**HEAD_FORM, "link": "1"}])
+    response = client.post(reverse("registry:register_confirm"), {"consent": ["coordination"]})
+    assert response["Location"] == reverse("registry:person_detail", args=[first.pk])
+    assert Household.objects.count() == 1
+    assert first.service_links.filter(member=amal_worker.member).exists()
+    # The serving member now sees the person in full.
+    assert client.get(response["Location"]).status_code == 200
+
+
 def test_the_wizard_shows_field_errors_in_arabic(client, nour_worker):
     client.force_login(nour_worker)
     client.post(reverse("registry:register_household"), {"governorate": "24"})

@@ -180,6 +180,10 @@ def household_register(
 ) -> RegistrationResult:
     """Register a household and its people, or nothing at all.
 
+    People listed in `link_existing` are already registered: they are served (a service
+    link) and stay where they are. When that is everyone, no household is created and the
+    result names the household of the first of them.
+
     Raises ApplicationError with:
     - an input code (and every problem in `extra["problems"]`) when something is malformed;
     - `CONFIRMATION_REQUIRED` (warnings in `extra["warnings"]`) unless `confirm_warnings`;
@@ -222,17 +226,29 @@ def household_register(
                 for person in result.created
                 for scope in consent_scopes
             )
-            audit_record(
-                actor=by,
-                action="create",
-                target=result.household,
-                request=request,
-                changes={
-                    "people": [p.pk for p in result.created],
-                    "linked": [p.pk for p in result.linked],
-                    "confirmed_warnings": [w.code for w in warnings],
-                },
-            )
+            changes = {
+                "people": [p.pk for p in result.created],
+                "linked": [p.pk for p in result.linked],
+                "confirmed_warnings": [w.code for w in warnings],
+            }
+            if result.created:
+                audit_record(
+                    actor=by,
+                    action="create",
+                    target=result.household,
+                    request=request,
+                    changes=changes,
+                )
+            else:
+                audit_record(
+                    actor=by,
+                    action="create",
+                    target_type="registry.servicelink",
+                    target_id=str(result.linked[0].pk),
+                    target_label=f"{member}"[:255],
+                    request=request,
+                    changes=changes,
+                )
     except IntegrityError as error:
         raise _registered_meanwhile(cleaned) from error
     return result
@@ -249,6 +265,31 @@ def _store(
     link_existing: frozenset[int],
 ) -> RegistrationResult:
     today = timezone.localdate()
+    settings_row = CoalitionSettings.current()
+    linked: list[Person] = []
+    new_people: list[tuple[Person, list[Candidate]]] = []
+    for index, clean in enumerate(cleaned):
+        existing = exact_national_id(clean.national_id_index) if index in link_existing else None
+        if existing is not None:
+            ServiceLink.objects.get_or_create(
+                member=member, person=existing, defaults={"since": today, "created_by": by}
+            )
+            linked.append(existing)
+            continue
+        record = clean.linkage_record(record_id="new", governorate=governorate.code)
+        candidates = find_duplicates(record, settings_row=settings_row)
+        blocking = any(c.decision == Decision.MATCH for c in candidates)
+        person = Person(
+            member=member,
+            created_by=by,
+            status=Person.Status.PENDING_REVIEW if blocking else Person.Status.ACTIVE,
+            **person_fields(clean),
+        )
+        new_people.append((person, candidates))
+    if not new_people:
+        # Everyone is registered already and now served: no household without people. The
+        # result names the household the (first) linked person lives in.
+        return RegistrationResult(household=linked[0].household, linked=linked)
     household = Household.objects.create(
         member=member,
         governorate=governorate,
@@ -259,28 +300,9 @@ def _store(
         longitude=data.longitude,
         created_by=by,
     )
-    result = RegistrationResult(household=household)
-    settings_row = CoalitionSettings.current()
-    new_people: list[tuple[Person, list[Candidate]]] = []
-    for index, clean in enumerate(cleaned):
-        existing = exact_national_id(clean.national_id_index) if index in link_existing else None
-        if existing is not None:
-            ServiceLink.objects.get_or_create(
-                member=member, person=existing, defaults={"since": today, "created_by": by}
-            )
-            result.linked.append(existing)
-            continue
-        record = clean.linkage_record(record_id="new", governorate=governorate.code)
-        candidates = find_duplicates(record, settings_row=settings_row)
-        blocking = any(c.decision == Decision.MATCH for c in candidates)
-        person = Person(
-            household=household,
-            member=member,
-            created_by=by,
-            status=Person.Status.PENDING_REVIEW if blocking else Person.Status.ACTIVE,
-            **person_fields(clean),
-        )
-        new_people.append((person, candidates))
+    result = RegistrationResult(household=household, linked=linked)
+    for person, _candidates in new_people:
+        person.household = household
     # Three inserts for the whole household rather than three per person.
     created = Person.objects.bulk_create([person for person, _ in new_people])
     HouseholdMembership.objects.bulk_create(

@@ -250,6 +250,15 @@ def register_confirm(request: HttpRequest) -> HttpResponse:
                 context["existing"] = error.extra["summary"]
         else:
             wizard.clear(request)
+            if not result.created:
+                messages.success(
+                    request,
+                    _(
+                        "Everyone in this household is registered already: they are now "
+                        "served by your institution, and no new household was created."
+                    ),
+                )
+                return redirect("registry:person_detail", pk=result.linked[0].pk)
             if result.pending:
                 messages.warning(
                     request,
