@@ -136,6 +136,23 @@ def test_an_import_creates_the_good_households_and_keeps_the_bad_rows(tmp_path, 
     )
 
 
+def test_a_name_too_long_for_the_registry_is_a_rejected_row_not_a_failed_import(
+    tmp_path, nour, nour_admin
+):
+    rows = [
+        ["L-1", "محمد أحمد علي", "", "ذكر", "", "رب الأسرة", "Cairo", ""],
+        ["L-2", "محمد " + "ا" * 196, "", "ذكر", "", "رب الأسرة", "Cairo", ""],
+        ["L-3", "م" * 70 + " أحمد علي حسن", "", "ذكر", "", "رب الأسرة", "Cairo", ""],
+    ]
+    path = write_csv(tmp_path / "long.csv", HOUSEHOLD_HEADER, rows)
+    batch = import_file(path=path, member=nour, kind="households", by=nour_admin)
+    assert batch.status == ImportBatch.Status.DONE
+    assert (batch.created, batch.rejected) == (1, 2)
+    assert lines(batch, "import") == [3, 4]
+    codes = {p["code"] for r in batch.rejections.all() for p in r.problems}
+    assert codes == {"registry.name_too_long"}
+
+
 def test_a_file_with_title_rows_above_its_header_imports_with_the_file_s_own_line_numbers(
     tmp_path, nour, nour_admin
 ):

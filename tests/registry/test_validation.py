@@ -27,3 +27,27 @@ def test_the_parts_shown_are_the_parts_matched(typed, parts):
     assert clean.raw_parts == parts
     # Each part shown is one normalised part of the name (none shifted by a title).
     assert len([p for p in clean.parts if p]) == len([p for p in parts if p])
+
+
+def test_the_name_limits_are_the_person_tables_widths():
+    from marsad.registry.models import Person
+    from marsad.registry.validation import NAME_MAX_LENGTH, NAME_PART_MAX_LENGTH
+
+    assert Person._meta.get_field("full_name").max_length == NAME_MAX_LENGTH
+    for column in ("first_name", "family_name", "first_key", "first_skeleton"):
+        assert Person._meta.get_field(column).max_length == NAME_PART_MAX_LENGTH
+
+
+@pytest.mark.parametrize(
+    ("typed", "length"),
+    [
+        ("محمد " + "ا" * 196, 201),  # the whole name is longer than its column
+        ("م" * 70 + " أحمد علي حسن", 70),  # one part is longer than its column
+    ],
+)
+def test_a_name_longer_than_its_columns_is_a_problem_not_a_database_error(typed, length):
+    clean, problems = validate_person(PersonInput(full_name=typed, gender="M"), today=TODAY)
+    assert clean is None
+    [problem] = problems
+    assert (problem.field, problem.code) == ("people.0.full_name", "registry.name_too_long")
+    assert str(length) in problem.message

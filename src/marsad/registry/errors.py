@@ -4,6 +4,7 @@ from marsad.core.errors import ErrorCode
 class RegistryError(ErrorCode):
     INVALID_INPUT = "registry.invalid_input"
     NAME_REQUIRED = "registry.name_required"
+    NAME_TOO_LONG = "registry.name_too_long"
     GENDER_REQUIRED = "registry.gender_required"
     NATIONAL_ID_INVALID_CHARACTERS = "registry.national_id.invalid_characters"
     NATIONAL_ID_WRONG_LENGTH = "registry.national_id.wrong_length"

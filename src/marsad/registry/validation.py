@@ -25,6 +25,10 @@ from marsad.engines.phone import PhoneError, normalize_mobile
 from marsad.engines.translit import is_latin, latin_name_tokens
 from marsad.registry.errors import RegistryError, RegistryWarning
 
+#: The widths of the person table's name columns (`registry.models.Person`).
+NAME_MAX_LENGTH = 200
+NAME_PART_MAX_LENGTH = 60
+
 OLDEST_BIRTH_YEAR = 1900
 
 NID_ERROR_CODES = {
@@ -158,6 +162,8 @@ def validate_person(
                 prefix + "full_name", RegistryError.NAME_REQUIRED, _("Write the person's name.")
             )
         )
+    elif len(full_name) > NAME_MAX_LENGTH:
+        problems.append(_name_too_long(prefix, len(full_name), NAME_MAX_LENGTH))
     if data.gender not in {"M", "F"}:
         problems.append(
             Problem(
@@ -238,7 +244,13 @@ def validate_person(
     if problems:
         return None, problems
     cleaned = clean_record({"record_id": "new", "full_name": full_name}, today=today)
-    raw_tokens = full_name.split()
+    raw_parts = _raw_parts(full_name.split())
+    longest = max(len(part) for part in (*raw_parts, *cleaned.keys(), *cleaned.skeletons()))
+    if longest > NAME_PART_MAX_LENGTH:
+        return None, [_name_too_long(prefix, longest, NAME_PART_MAX_LENGTH, part=True)]
+    normalized = len(" ".join(part for part in cleaned.name_parts if part))
+    if normalized > NAME_MAX_LENGTH:
+        return None, [_name_too_long(prefix, normalized, NAME_MAX_LENGTH)]
     birth_date = data.birth_date
     if birth_date is None and national_id and checked:
         birth_date = parse_national_id(national_id, today=today).birth_date
@@ -246,7 +258,7 @@ def validate_person(
         source=data,
         full_name=full_name,
         parts=cleaned.name_parts,
-        raw_parts=_raw_parts(raw_tokens),
+        raw_parts=raw_parts,
         gender=data.gender,
         birth_date=birth_date,
         national_id=national_id,
@@ -255,6 +267,21 @@ def validate_person(
         phone=phone,
         warnings=warnings,
     ), []
+
+
+def _name_too_long(prefix: str, length: int, limit: int, *, part: bool = False) -> Problem:
+    if part:
+        message = _(
+            "One part of the name is %(length)s characters long, more than %(limit)s; write "
+            "the name with spaces between its parts."
+        )
+    else:
+        message = _("The name is %(length)s characters long, more than %(limit)s.")
+    return Problem(
+        prefix + "full_name",
+        RegistryError.NAME_TOO_LONG,
+        message % {"length": length, "limit": limit},
+    )
 
 
 def name_columns(record: PersonRecord, raw_parts: tuple[str, str, str, str]) -> dict[str, Any]:
