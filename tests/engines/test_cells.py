@@ -31,7 +31,10 @@ def test_numbers(cell, expected):
     assert parse_decimal(cell) == expected
 
 
-@pytest.mark.parametrize("cell", ["", "abc", "1.2.3", True, "nan", "inf"])
+@pytest.mark.parametrize(
+    "cell",
+    ["", "abc", "1.2.3", True, "nan", "inf", "sNaN", float("nan"), float("inf"), Decimal("NaN")],
+)
 def test_not_numbers(cell):
     with pytest.raises(CellError) as caught:
         parse_decimal(cell)

@@ -373,6 +373,37 @@ def test_aid_rows_import_once(tmp_path, nour, nour_admin):
     assert AidEntry.objects.count() == 2
 
 
+@pytest.mark.parametrize("dry_run", [True, False])
+def test_aid_cells_the_ledger_cannot_hold_are_row_problems(tmp_path, nour, nour_admin, dry_run):
+    # "NaN" as a pandas-made sheet writes it, and references longer than their columns:
+    # each its own row's problem, never a failed import.
+    import_file(path=households_csv(tmp_path), member=nour, kind="households", by=nour_admin)
+    rows = [
+        ["E-1", "H-1", "food-box", "1", "500", "2025-03-01"],
+        ["E-2", "H-2", "food-box", "NaN", "500", "2025-03-01"],
+        ["E-3", "H-2", "food-box", "1", "sNaN", "2025-03-01"],
+        ["R" * 65, "H-2", "food-box", "1", "500", "2025-03-01"],
+        ["E-5", "H" * 65, "food-box", "1", "500", "2025-03-01"],
+    ]
+    path = write_csv(tmp_path / "aid.csv", AID_HEADER, rows)
+    batch = import_file(path=path, member=nour, kind="aid", by=nour_admin, dry_run=dry_run)
+    if dry_run:  # the preview's counts
+        assert (batch.records_valid, batch.records_rejected) == (1, 4)
+    else:
+        assert (batch.created, batch.rejected) == (1, 4)
+    stage = "preview" if dry_run else "import"
+    problems = {
+        r.line: [(p["field"], p["code"]) for p in r.problems]
+        for r in batch.rejections.filter(stage=stage)
+    }
+    assert problems == {
+        3: [("quantity", "aid.quantity_invalid")],
+        4: [("value", "aid.value_invalid")],
+        5: [("entry_ref", "aid.invalid_input")],
+        6: [("household_ref", "aid.beneficiary_unknown")],
+    }
+
+
 def test_aid_rows_without_a_reference_are_keyed_by_their_content(tmp_path, nour, nour_admin):
     import_file(path=households_csv(tmp_path), member=nour, kind="households", by=nour_admin)
     header = ["household_ref", "category", "quantity", "value", "delivered_on"]

@@ -71,6 +71,8 @@ AID_FIELDS: tuple[str, ...] = (
     "note",
 )
 REQUIRED_FIELDS = ("category", "quantity", "delivered_on")
+#: Longest delivery or household reference: the width of the `source_key` columns.
+KEY_MAX_LENGTH = 64
 #: The tables a batch writes, whose planner statistics bulk work keeps current.
 WRITTEN_MODELS = (AidEntry, AidConflict, ServiceLink)
 
@@ -171,11 +173,15 @@ def _date(value: object) -> datetime.date:
 
 
 def _number(value: object) -> Decimal:
+    """`parse_decimal`, with plain text such as "12.5" read straight away ("NaN" is not)."""
     if isinstance(value, str):
         try:
-            return Decimal(value)
+            number = Decimal(value)
         except ArithmeticError:
             pass
+        else:
+            if number.is_finite():
+                return number
     return parse_decimal(value)
 
 
@@ -206,6 +212,24 @@ def _parse(
             problems.append(
                 Problem(name, AidError.INVALID_INPUT, _("This column is empty in this row."))
             )
+    if len(row.key) > KEY_MAX_LENGTH:
+        problems.append(
+            Problem(
+                "entry_ref",
+                AidError.INVALID_INPUT,
+                _("The delivery reference is longer than %(limit)s characters.")
+                % {"limit": KEY_MAX_LENGTH},
+            )
+        )
+    if len(_text(raw, "household_ref")) > KEY_MAX_LENGTH:
+        problems.append(
+            Problem(
+                "household_ref",
+                AidError.BENEFICIARY_UNKNOWN,
+                _("The household reference is longer than %(limit)s characters.")
+                % {"limit": KEY_MAX_LENGTH},
+            )
+        )
     if problems:
         return None, problems
     category = lookups.category(_text(raw, "category"))
@@ -219,14 +243,16 @@ def _parse(
         problems.append(
             Problem("quantity", AidError.QUANTITY_INVALID, _("The quantity is not a number."))
         )
+    value_unreadable = False
     if not is_blank(raw.get("value")):
         try:
             value = _number(raw["value"])
         except CellError:
+            value_unreadable = True
             problems.append(
                 Problem("value", AidError.VALUE_INVALID, _("The value is not a number in EGP."))
             )
-    if category is not None and quantity is not None:
+    if category is not None and quantity is not None and not value_unreadable:
         value, found = amount_problems(category, quantity, value)
         problems += found
     delivered_on = start = end = None

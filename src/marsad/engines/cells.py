@@ -81,17 +81,18 @@ def parse_decimal(value: object) -> Decimal:
     if isinstance(value, bool):
         raise CellError(CellErrorCode.NOT_A_NUMBER, "A yes/no cell is not a number.")
     if isinstance(value, int | Decimal):
-        return Decimal(value)
-    if isinstance(value, float):
-        return Decimal(repr(value))
-    text = _CURRENCY.sub("", western_digits(str(value))).strip().replace(" ", "")
-    if text.count(",") and text.count(".") == 0 and re.fullmatch(r"\d+,\d{1,2}", text):
-        text = text.replace(",", ".")  # a decimal comma: "12,5"
-    text = text.replace(",", "")
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        raise CellError(CellErrorCode.NOT_A_NUMBER, "The cell is not a number.") from None
+        number = Decimal(value)
+    elif isinstance(value, float):
+        number = Decimal(repr(value))
+    else:
+        text = _CURRENCY.sub("", western_digits(str(value))).strip().replace(" ", "")
+        if text.count(",") and text.count(".") == 0 and re.fullmatch(r"\d+,\d{1,2}", text):
+            text = text.replace(",", ".")  # a decimal comma: "12,5"
+        text = text.replace(",", "")
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            raise CellError(CellErrorCode.NOT_A_NUMBER, "The cell is not a number.") from None
     if not number.is_finite():
         raise CellError(CellErrorCode.NOT_A_NUMBER, "The cell is not a finite number.")
     return number
