@@ -510,6 +510,24 @@ def test_an_unreadable_upload_keeps_nothing(tmp_path, nour, nour_admin):
 # Rejected rows ------------------------------------------------------------------------
 
 
+def test_the_rejected_rows_download_shows_a_formula_typed_in_a_cell_and_never_runs_it(
+    tmp_path, nour, nour_admin
+):
+    formula = '=HYPERLINK("http://example.org","x")'
+    rows = [["F-1", formula, "", "ذكر", "", "رب الأسرة", "Atlantis", ""]]
+    path = write_csv(tmp_path / "f.csv", HOUSEHOLD_HEADER, rows)
+    batch = import_file(path=path, member=nour, kind="households", by=nour_admin)
+    assert batch.rejected == 1
+    content = rejections_export(batch=batch, by=nour_admin, file_format="csv").content
+    row = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))[1]
+    assert row[1] == "'" + formula
+    workbook = load_workbook(
+        io.BytesIO(rejections_export(batch=batch, by=nour_admin, file_format="xlsx").content)
+    )
+    cell = workbook.worksheets[0]["B2"]
+    assert (cell.value, cell.data_type) == (formula, "s")
+
+
 def test_the_rejected_rows_download_has_the_original_columns_and_the_reasons(
     tmp_path, nour, nour_admin
 ):

@@ -47,6 +47,7 @@ from marsad.core.audit import audit_record
 from marsad.core.errors import ApplicationError
 from marsad.core.navigation import roles_for
 from marsad.core.permissions import role_required
+from marsad.core.spreadsheets import csv_row, xlsx_row
 from marsad.members.models import Role
 from marsad.registry.models import Household, Person
 
@@ -479,8 +480,8 @@ def reach_export(request: HttpRequest, fmt: str) -> HttpResponse:
         buffer = io.StringIO()
         buffer.write("\ufeff")
         writer = csv.writer(buffer)
-        writer.writerow(header)
-        writer.writerows(rows)
+        writer.writerow(csv_row(header))
+        writer.writerows(csv_row(row) for row in rows)
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     else:
         response = HttpResponse(_xlsx(header, rows), content_type=XLSX)
@@ -518,11 +519,11 @@ def _xlsx(header: list[str], rows: list[list[Any]]) -> bytes:
     assert sheet is not None  # noqa: S101
     sheet.title = _("Reach")[:31]
     sheet.sheet_view.rightToLeft = get_language() != "en"
-    sheet.append(header)
+    sheet.append(xlsx_row(sheet, header))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(row)
+        sheet.append(xlsx_row(sheet, row))
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "B2"

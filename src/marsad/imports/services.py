@@ -39,6 +39,7 @@ from marsad.core.audit import audit_record
 from marsad.core.errors import ApplicationError
 from marsad.core.memory import collect_young, collector_paused
 from marsad.core.planner import analyze_grown
+from marsad.core.spreadsheets import csv_row, xlsx_row
 from marsad.geo.models import District
 from marsad.imports import selectors
 from marsad.imports.errors import ImportsError
@@ -778,9 +779,9 @@ def rejections_export(
 
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet(_("Rejected rows")[:31])
-        sheet.append(header)
+        sheet.append(xlsx_row(sheet, header))
         for row in rows:
-            sheet.append(row)
+            sheet.append(xlsx_row(sheet, row))
         buffer = io.BytesIO()
         workbook.save(buffer)
         download = Download(
@@ -791,8 +792,8 @@ def rejections_export(
     else:
         text = io.StringIO()
         writer = csv.writer(text)
-        writer.writerow(header)
-        writer.writerows(rows)
+        writer.writerow(csv_row(header))
+        writer.writerows(csv_row(row) for row in rows)
         # With a BOM, Excel opens the Arabic text as UTF-8.
         download = Download(
             text.getvalue().encode("utf-8-sig"), "text/csv; charset=utf-8", f"{stem}-rejected.csv"

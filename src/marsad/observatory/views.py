@@ -24,6 +24,7 @@ from marsad.core.audit import audit_record
 from marsad.core.errors import ApplicationError
 from marsad.core.navigation import roles_for
 from marsad.core.permissions import role_required
+from marsad.core.spreadsheets import csv_row
 from marsad.observatory import selectors
 from marsad.observatory.errors import ObservatoryError
 from marsad.observatory.models import Level
@@ -282,10 +283,10 @@ def gap_export(request: HttpRequest, fmt: str) -> HttpResponse:
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = csv.writer(buffer)
-    writer.writerow(header)
+    writer.writerow(csv_row(header))
     if fmt == "hxl":
         writer.writerow(hashtags)
-    writer.writerows(rows)
+    writer.writerows(csv_row(row) for row in rows)
     stamp = (
         timezone.localtime(table.as_of).date() if table.as_of else timezone.localdate()
     ).isoformat()
