@@ -136,6 +136,25 @@ def test_an_import_creates_the_good_households_and_keeps_the_bad_rows(tmp_path, 
     )
 
 
+def test_a_rejected_row_lists_every_problem_at_once(tmp_path, nour, nour_admin):
+    # An unknown governorate and a future date (cells that cannot be read) and registration's
+    # own problems (no name, a short ID, not a mobile): all five, so one correction is enough.
+    header = ["household_ref", "full_name", "national_id", "gender", "governorate", "phone"]
+    header += ["birth_date"]
+    rows = [["P1", "", "123", "M", "Narnia", "999", "2031-01-01"]]
+    path = write_csv(tmp_path / "p.csv", header, rows)
+    batch = import_file(path=path, member=nour, kind="households", by=nour_admin, dry_run=True)
+    [rejection] = batch.rejections.filter(stage="preview")
+    fields = sorted(p["field"] for p in rejection.problems)
+    assert fields == [
+        "household.governorate",
+        "people.0.birth_date",
+        "people.0.full_name",
+        "people.0.national_id",
+        "people.0.phone",
+    ]
+
+
 def test_a_name_too_long_for_the_registry_is_a_rejected_row_not_a_failed_import(
     tmp_path, nour, nour_admin
 ):

@@ -274,18 +274,22 @@ def _imported_keys(member: Member, keys: Iterable[str]) -> dict[str, int]:
 
 
 def _household_check(parsed: ParsedHousehold) -> list[Problem]:
-    """What the registry would reject, without writing (the checks of registration)."""
+    """What the registry would reject, without writing (the checks of registration).
+
+    Every problem of the rows at once: the cells that could not be read, then registration's
+    checks of the rest (a field whose cell was unreadable is not reported twice).
+    """
     problems = list(parsed.problems)
-    if problems:
-        return problems
+    unread = {problem["field"] for problem in problems}
     indexes: list[str] = []
     for index, person in enumerate(parsed.people):
         clean, found = validate_person(person, index=index)
-        problems += [problem.as_dict() for problem in found]
+        problems += [problem.as_dict() for problem in found if problem.field not in unread]
         if clean is not None and clean.national_id_index:
             indexes.append(clean.national_id_index)
     heads = sum(1 for person in parsed.people if person.relation == Person.Relation.HEAD)
-    if heads != 1:
+    relations_read = not any(field.endswith(".relation") for field in unread)
+    if heads != 1 and relations_read:
         problems.append(
             {
                 "field": "people",
