@@ -31,6 +31,12 @@ def governorate_reference_rows() -> list[dict[str, str]]:
     return list(csv.DictReader(text.splitlines()))
 
 
+def governorate_spellings() -> list[tuple[str, str]]:
+    """(national-ID code, spelling): other names of the governorates met in members' files."""
+    text = (resources.files("marsad.geo") / "data" / "governorate_spellings.csv").read_text("utf-8")
+    return [(row["nid_code"], row["spelling"]) for row in csv.DictReader(text.splitlines())]
+
+
 def governorate_reference_boundaries() -> dict[str, dict[str, Any]]:
     """Shipped boundary geometries keyed by national-ID code."""
     text = (resources.files("marsad.geo") / "data" / "governorates.geojson").read_text("utf-8")

@@ -160,6 +160,20 @@ def test_an_id_failing_its_check_digit_does_not_supply_birth_date_or_gender():
     assert (record.birth_date, record.gender) == (None, "")
 
 
+@pytest.mark.parametrize(
+    "written",
+    ["محافظة المنيا", "محافظه المنيا", "El Minya", "Al-Minya", "Minya Governorate", "minya gov"],
+)
+def test_the_words_around_a_governorate_s_name_do_not_hide_it(written):
+    index = GovernorateIndex([("24", "EG-MN", "المنيا", "Minya")])
+    assert index.resolve(written) == "24"
+
+
+def test_only_words_around_the_name_is_no_governorate():
+    index = GovernorateIndex([("24", "EG-MN", "المنيا", "Minya")])
+    assert [index.resolve(v) for v in ("محافظة", "Governorate", "El", "")] == [None] * 4
+
+
 def test_governorate_index_takes_iso_codes_and_p_codes_as_aliases():
     index = GovernorateIndex([("24", "EG-MN", "المنيا", "Minya")])
     assert [index.resolve(v) for v in ("EG-MN", "eg-mn", "EG24", "EG2401", "٢٤", "EG99")] == [

@@ -45,9 +45,14 @@ class GovernorateIndex:
             for key in (code, *names):
                 self._by_key[self._key(key)] = code
 
-    @staticmethod
-    def _key(value: str) -> str:
-        return "".join(name_tokens(value)).replace("ال", "")
+    #: Words around a governorate's name that do not tell it: "محافظة القاهرة", "El Giza",
+    #: "Giza Governorate".
+    _NOT_THE_NAME = frozenset({"محافظه", "محافظة", "governorate", "gov", "el", "al"})
+
+    @classmethod
+    def _key(cls, value: str) -> str:
+        tokens = [token for token in name_tokens(value) if token not in cls._NOT_THE_NAME]
+        return "".join(tokens).replace("ال", "")
 
     def resolve(self, value: str) -> str | None:
         text = to_western_digits(value.strip())
@@ -56,7 +61,8 @@ class GovernorateIndex:
             text = pcode.group(1)
         if text.isdigit() and len(text) == 1:
             text = "0" + text
-        return self._by_key.get(self._key(text)) if text else None
+        key = self._key(text)
+        return self._by_key.get(key) if key else None
 
 
 @dataclass(frozen=True)
