@@ -131,6 +131,21 @@ def test_xlsx_dates_as_excel_writes_them(tmp_path):
     assert "unreadable_values=0" in result.stdout.strip().splitlines()[-1]
 
 
+def test_sheets_left_unread_are_named(tmp_path):
+    workbook = Workbook()
+    workbook.active.append(["record_id", "full_name"])
+    workbook.active.append(["1", "محمد أحمد علي"])
+    other = workbook.create_sheet("Sohag")
+    other.append(["record_id", "full_name"])
+    other.append(["100", "سعاد علي حسن"])
+    workbook.save(tmp_path / "people.xlsx")
+    result = run(tmp_path / "people.xlsx", "--output", tmp_path / "out.csv")
+    assert result.returncode == 0, result.stderr
+    assert "Only the first sheet was read" in result.stderr
+    assert "Sohag" in result.stderr
+    assert list(read_clusters(tmp_path / "out.csv")) == ["1"]
+
+
 def test_missing_record_id_column_exits_2(tmp_path):
     source = write_csv(tmp_path / "people.csv", ["id", "full_name"], [["1", "محمد"]])
     result = run(source, "--output", tmp_path / "out.csv")

@@ -90,3 +90,32 @@ def test_a_sheet_whose_size_is_stated_wrong_or_not_at_all_reads_whole(tmp_path, 
         ["H-1", "محمد أحمد", ""],
         ["H-2", "", "28208151304597"],
     ], kind
+
+
+def test_person_records_keep_their_line_numbers_past_blank_rows(tmp_path):
+    # Blank rows before the header and between records are skipped, and the messages name
+    # the lines a spreadsheet shows, a quoted name over two lines counting as one row.
+    path = tmp_path / "people.csv"
+    path.write_text(
+        '\n\nrecord_id,full_name\n1,a\n,\n\n2,b\n3,"multi\nline"\n1,c\n', encoding="utf-8"
+    )
+    with pytest.raises(files.PersonFileError) as error:
+        files.read_person_file(path)
+    assert error.value.details == ["record_id '1' on lines 4 and 9"]
+
+
+def test_person_records_read_after_blank_rows_and_name_the_sheets_left_unread(tmp_path):
+    workbook = Workbook()
+    first = workbook.active
+    first.append([])
+    first.append(["record_id", "full_name"])
+    first.append(["1", "محمد أحمد"])
+    second = workbook.create_sheet("فرع سوهاج")
+    second.append(["record_id", "full_name"])
+    second.append(["100", "سعاد علي"])
+    workbook.create_sheet("فارغة")
+    workbook.save(tmp_path / "people.xlsx")
+    person_file = files.read_person_file(tmp_path / "people.xlsx")
+    assert [row["record_id"] for row in person_file.rows] == ["1"]
+    assert person_file.lines == [3]
+    assert person_file.other_sheets == ["فرع سوهاج"]

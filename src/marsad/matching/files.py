@@ -15,7 +15,7 @@ import csv
 import re
 import zipfile
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 MAX_LISTED = 10
@@ -59,6 +59,8 @@ TableFileError = PersonFileError
 class PersonFile:
     header: list[str]
     rows: list[dict[str, object]]
+    lines: list[int] = field(default_factory=list)  # each row's line (spreadsheet row)
+    other_sheets: list[str] = field(default_factory=list)  # sheets not read that hold values
 
 
 def detect_encoding(path: Path) -> str:
@@ -375,9 +377,16 @@ def table_rows(path: Path) -> Iterator[Sequence[object]]:
 
 
 def read_person_file(path: Path) -> PersonFile:
+    """The records of a person-records file: the first non-blank row is the header; blank
+    rows are skipped and every record keeps the number of the line it is on (a spreadsheet's
+    row number), which the messages about record ids give."""
     path = Path(path)
-    raw_rows = table_rows(path)
-    header_row = next(raw_rows, None)
+    numbered = enumerate(table_rows(path), start=1)
+    header_row: Sequence[object] | None = None
+    for _number, values in numbered:
+        if any(str(v).strip() for v in values):
+            header_row = values
+            break
     if header_row is None:
         raise PersonFileError(f"{path.name} is empty.", reason="empty")
     header = [str(name).strip().lower() for name in header_row]
@@ -387,19 +396,21 @@ def read_person_file(path: Path) -> PersonFile:
             reason="record_id",
         )
     rows = []
-    for values in raw_rows:
+    lines = []
+    for number, values in numbered:
         if not any(str(v).strip() for v in values):
             continue
         rows.append(dict(zip(header, values, strict=False)))
-    _check_record_ids(rows, path.name)
-    return PersonFile(header, rows)
+        lines.append(number)
+    _check_record_ids(rows, lines, path.name)
+    return PersonFile(header, rows, lines, other_sheets(path))
 
 
-def _check_record_ids(rows: list[dict[str, object]], name: str) -> None:
+def _check_record_ids(rows: list[dict[str, object]], lines: list[int], name: str) -> None:
     seen: dict[str, int] = {}
     empty: list[str] = []
     repeated: list[str] = []
-    for line, row in enumerate(rows, start=2):
+    for line, row in zip(lines, rows, strict=True):
         record_id = str(row.get("record_id", "")).strip()
         row["record_id"] = record_id
         if not record_id:

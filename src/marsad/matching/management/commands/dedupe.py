@@ -123,6 +123,12 @@ class Command(BaseCommand):
             for detail in exc.details:
                 self.stderr.write(f"  {detail}")
             raise CommandError(exc.message, returncode=2) from exc
+        if person_file.other_sheets:
+            self.stderr.write(
+                "Only the first sheet was read. These sheets hold values too and were not: "
+                f"{', '.join(person_file.other_sheets)}. Put every record on the first "
+                "sheet, or give each sheet as its own file."
+            )
         spark = spark_session() if options["engine"] == "spark" else None
         result = dedupe(
             person_file.rows,
