@@ -257,7 +257,7 @@ def test_household_page_shows_aid_history_masked(client, shared_household, nour,
     ).content.decode()
     assert 'data-testid="aid-history"' in html
     assert 'data-testid="record-aid"' in html
-    assert "123,00" in html  # Arabic number format
+    assert "123.00" in html  # a decimal point, as Egyptian forms write it
     assert "جمعية أمل" in html
     assert "987" not in html
 
