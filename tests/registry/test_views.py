@@ -138,6 +138,28 @@ def test_the_wizard_records_the_consent_the_family_gave(client, nour_worker):
     assert "التواصل بشأن البرامج" in html
 
 
+def test_the_wizard_shows_names_not_codes(client, nour_worker):
+    client.force_login(nour_worker)
+    _wizard_up_to_confirm(
+        client,
+        [
+            HEAD_FORM,
+            {
+                **HEAD_FORM,
+                "relation": "spouse",
+                "gender": "F",
+                "full_name": "فاطمة حسن",
+                "national_id": "",
+            },
+        ],
+    )
+    html = client.get(reverse("registry:register_people")).content.decode()
+    assert "<td>رب الأسرة</td>" in html
+    html = client.get(reverse("registry:register_confirm")).content.decode()
+    assert "فاطمة حسن (الزوج أو الزوجة)" in html
+    assert '<p data-testid="place">المنيا</p>' in html  # governorate 24 by its name
+
+
 def test_the_consent_ticked_survives_an_error(client, nour_worker):
     client.force_login(nour_worker)
     wife = {**HEAD_FORM, "relation": "spouse", "gender": "F", "full_name": "فاطمة حسن"}

@@ -7,15 +7,24 @@ from marsad.geo.models import District, Governorate
 from marsad.registry.models import Gender, Person
 
 
+class DistrictChoiceField(forms.ModelChoiceField):
+    """Each district with its governorate: names repeat across governorates (دار السلام)."""
+
+    def label_from_instance(self, obj: District) -> str:
+        return f"{obj} ({obj.governorate})"
+
+
 class HouseholdForm(forms.Form):
     governorate = forms.ModelChoiceField(
         label=_("Governorate"),
         queryset=Governorate.objects.order_by("code"),
         to_field_name="code",
     )
-    district = forms.ModelChoiceField(
+    district = DistrictChoiceField(
         label=_("District"),
-        queryset=District.objects.all(),
+        queryset=District.objects.select_related("governorate").order_by(
+            "governorate__code", "name_ar"
+        ),
         required=False,
         to_field_name="code",
     )

@@ -155,7 +155,7 @@ def register_people(request: HttpRequest) -> HttpResponse:
         request.POST or None,
         initial={"relation": "head"} if not draft["people"] else {"relation": "son"},
     )
-    context: dict[str, Any] = {"step": 2, "draft": draft}
+    context: dict[str, Any] = {"step": 2, "draft": draft, "shown": wizard.shown(draft)}
     if request.method == "POST" and request.POST.get("remove"):
         index = int(request.POST["remove"])
         if 0 <= index < len(draft["people"]):
@@ -226,6 +226,7 @@ def register_confirm(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "step": 3,
         "draft": draft,
+        "shown": wizard.shown(draft),
         "consent_choices": [
             (scope, label, scope in given) for scope, label in Consent.Scope.choices
         ],

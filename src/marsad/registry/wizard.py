@@ -12,6 +12,8 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from marsad.geo.models import District, Governorate
+from marsad.registry.models import Person
 from marsad.registry.services import HouseholdInput
 from marsad.registry.validation import PersonInput
 
@@ -20,6 +22,27 @@ KEY = "registration_draft"
 
 def draft(request: HttpRequest) -> dict[str, Any]:
     return request.session.get(KEY) or {"household": None, "people": []}
+
+
+def shown(value: dict[str, Any]) -> dict[str, Any]:
+    """The draft as the wizard's pages show it: the names of the place and of each relation,
+    not the codes the forms store."""
+    household = value.get("household") or {}
+    governorate = Governorate.objects.filter(code=household.get("governorate", "")).first()
+    district = (
+        District.objects.filter(code=household["district"]).first()
+        if household.get("district")
+        else None
+    )
+    place = (governorate, district, household.get("village"), household.get("address"))
+    relations = dict(Person.Relation.choices)
+    return {
+        "place": " · ".join(str(part) for part in place if part),
+        "people": [
+            {**person, "relation_label": relations.get(person.get("relation"), "")}
+            for person in value.get("people", [])
+        ],
+    }
 
 
 def save(request: HttpRequest, value: dict[str, Any]) -> None:
