@@ -119,3 +119,43 @@ def test_person_records_read_after_blank_rows_and_name_the_sheets_left_unread(tm
     assert [row["record_id"] for row in person_file.rows] == ["1"]
     assert person_file.lines == [3]
     assert person_file.other_sheets == ["فرع سوهاج"]
+
+
+def test_a_workbook_with_too_many_distinct_texts_is_refused(tmp_path, monkeypatch):
+    # Excel keeps a workbook's texts in one table (openpyxl writes them inline instead).
+    workbook = Workbook()
+    workbook.active.append(["a", "b"])
+    path = tmp_path / "texts.xlsx"
+    workbook.save(path)
+    texts = "".join(f"<si><t>text {number}</t></si>" for number in range(200))
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.writestr("xl/sharedStrings.xml", f"<sst>{texts}</sst>")
+    # A real one holds hundreds of MB of texts; the limit is lowered to keep the test small.
+    monkeypatch.setattr(files, "XLSX_SHARED_STRINGS_MAX", 1_000)
+    with pytest.raises(files.PersonFileError) as caught:
+        list(table_rows(path))
+    assert caught.value.reason == "texts"
+
+
+def test_a_merged_range_over_the_whole_sheet_is_left_unmerged(tmp_path):
+    # A range as wide or tall as a sheet is no layout of a list: taking it would make every
+    # row sixteen thousand cells wide.
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["رقم الأسرة", "الاسم"])
+    sheet.append(["H-1", "محمد أحمد"])
+    sheet.append([None, "فاطمة حسن"])
+    workbook.save(tmp_path / "plain.xlsx")
+    bomb = _with_sheet_xml(
+        tmp_path / "plain.xlsx",
+        tmp_path / "bomb.xlsx",
+        lambda xml: xml.replace(
+            b"</sheetData>",
+            b'</sheetData><mergeCells count="1"><mergeCell ref="A2:XFD1048576"/></mergeCells>',
+        ),
+    )
+    assert list(table_rows(bomb)) == [
+        ["رقم الأسرة", "الاسم"],
+        ["H-1", "محمد أحمد"],
+        ["", "فاطمة حسن"],
+    ]

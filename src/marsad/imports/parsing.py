@@ -95,6 +95,10 @@ def file_error(error: PersonFileError) -> ApplicationError:
             "split it into several files."
         )
         % {"limit": XLSX_EXPANDED_MAX // 1024**3},
+        "texts": _(
+            "The workbook holds more distinct texts than can be read at once; save it as CSV "
+            "UTF-8, or split it into several files."
+        ),
         "empty": _("The file is empty."),
     }
     return ApplicationError(

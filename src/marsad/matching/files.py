@@ -39,7 +39,7 @@ class PersonFileError(Exception):
 
     Reasons: "missing", "unreadable", "encoding" (not text: a PDF, a picture...),
     "mixed_encoding" (`details`: the lines that are not UTF-8), "csv", "xlsx", "xls", "ods",
-    "expanded", "empty", "record_id".
+    "expanded", "texts" (too many distinct texts to hold), "empty", "record_id".
     """
 
     def __init__(
@@ -184,6 +184,14 @@ def _csv_rows(path: Path) -> Iterator[list[str]]:
 #: What a workbook may unpack to. A real sheet of a million rows is about 1 GB of XML; a
 #: small file that unpacks to far more is a compression bomb, not a member's list.
 XLSX_EXPANDED_MAX = 4 * 1024**3
+#: The workbook's table of distinct texts, which the reader holds in memory whole (about six
+#: times its size): a list of a million people with their addresses needs about 200 MB.
+XLSX_SHARED_STRINGS_MAX = 384 * 1024**2
+#: Merged ranges wider or taller than this are not a layout a member's list uses (a title
+#: across the columns, a household's number down its people): they are left unmerged, so a
+#: range covering the whole sheet cannot make every row sixteen thousand cells wide.
+MERGE_MAX_COLUMNS = 64
+MERGE_MAX_ROWS = 1000
 
 
 def _check_expanded_size(path: Path) -> None:
@@ -192,10 +200,22 @@ def _check_expanded_size(path: Path) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             expanded = sum(info.file_size for info in archive.infolist())
+            texts = sum(
+                info.file_size
+                for info in archive.infolist()
+                if info.filename.lower().endswith("sharedstrings.xml")
+            )
     except (zipfile.BadZipFile, OSError) as exc:
         raise PersonFileError(
             f"Cannot open {path.name} as an Excel workbook: {exc}", reason="xlsx"
         ) from exc
+    if texts > XLSX_SHARED_STRINGS_MAX:
+        # The reader holds every distinct text of the workbook in memory at once.
+        raise PersonFileError(
+            f"{path.name} holds {texts // 1024**2:,} MB of distinct texts, more than "
+            f"{XLSX_SHARED_STRINGS_MAX // 1024**2} MB; save it as CSV UTF-8 or split it.",
+            reason="texts",
+        )
     if expanded > XLSX_EXPANDED_MAX:
         raise PersonFileError(
             f"{path.name} unpacks to {expanded // 1024**2:,} MB, more than "
@@ -276,6 +296,8 @@ def _merged_cells(path: Path) -> dict[int, list[tuple[int, int, int]]]:
             return covering
         for found in _search_part(archive, part, _MERGE_CELL):
             left, top, right, bottom = range_boundaries(found.group(1).decode("ascii"))
+            if right - left >= MERGE_MAX_COLUMNS or bottom - top >= MERGE_MAX_ROWS:
+                continue
             for number in range(top, bottom + 1):
                 covering.setdefault(number, []).append((top, left, right))
     return covering
