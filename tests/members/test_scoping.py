@@ -154,3 +154,23 @@ def test_member_update_by_another_members_admin_is_refused(two_members):
 def test_member_roles_require_a_member():
     with pytest.raises(IntegrityError):
         user_create(role=Role.CASE_WORKER, member=None)
+
+
+def test_a_member_cannot_take_another_members_registration_number(client, two_members):
+    alpha, beta = two_members
+    client.force_login(user_create(role=Role.MEMBER_ADMIN, member=alpha))
+    form = {"name_ar": alpha.name_ar, "name_en": alpha.name_en, "kind": "foundation"}
+    taken = f" {beta.registration_number.lower()} "  # the same number, spaced and in lower case
+    response = client.post(
+        reverse("members:member_edit", args=["alpha"]), {**form, "registration_number": taken}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["registration_number"]
+    alpha.refresh_from_db()
+    assert alpha.registration_number != beta.registration_number
+    # Its own number may be saved again.
+    response = client.post(
+        reverse("members:member_edit", args=["alpha"]),
+        {**form, "registration_number": alpha.registration_number},
+    )
+    assert response.status_code == 302

@@ -171,6 +171,17 @@ def test_the_consent_ticked_survives_an_error(client, nour_worker):
     assert 'value="contact" checked' in html
     assert 'value="coordination" data-testid' in html  # unticked as the user left it
     assert not Consent.objects.exists()
+    # The one problem is said once.
+    assert html.count("يجب أن يكون فرد واحد فقط رب الأسرة.") == 1
+
+
+def test_a_warning_names_the_member_it_is_about(client, nour_worker):
+    client.force_login(nour_worker)
+    mistyped = {**HEAD_FORM, "national_id": "28208151304598"}  # its check digit does not fit
+    _wizard_up_to_confirm(client, [mistyped])
+    html = client.post(reverse("registry:register_confirm")).content.decode()
+    assert 'data-testid="warnings"' in html
+    assert "<li>محمد أحمد علي الشافعي: " in html
 
 
 def test_linking_everyone_in_the_wizard_creates_no_household(client, nour_worker, amal_worker):

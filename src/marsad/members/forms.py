@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext as _
 
 from marsad.geo.models import Governorate
 from marsad.members.models import Branch, Member
@@ -18,6 +19,20 @@ class MemberForm(forms.ModelForm):
     class Meta:
         model = Member
         fields = ("name_ar", "name_en", "kind", "registration_number", "website", "governorates")
+
+    def clean_registration_number(self) -> str:
+        """One institution per number of the ministry's register."""
+        number = " ".join(str(self.cleaned_data["registration_number"]).split())
+        holder = (
+            Member.objects.filter(registration_number__iexact=number)
+            .exclude(pk=self.instance.pk)
+            .first()
+        )
+        if holder is not None:
+            raise forms.ValidationError(
+                _("%(member)s is registered with this number already.") % {"member": holder}
+            )
+        return number
 
 
 class BranchForm(forms.ModelForm):

@@ -1,3 +1,4 @@
+import re
 from typing import Any
 
 from django.contrib import messages
@@ -211,6 +212,20 @@ def register_check(request: HttpRequest) -> HttpResponse:
     return render(request, "registry/_duplicates.html", context)
 
 
+_PERSON_FIELD = re.compile(r"people\.(\d+)\.")
+
+
+def _about_whom(items: Any, people: list[str]) -> list[dict[str, str]]:
+    """Problems or warnings of a household, each with the name of the member it is about."""
+    shown = []
+    for item in items:
+        match = _PERSON_FIELD.match(item.get("field", ""))
+        index = int(match.group(1)) if match else -1
+        who = people[index] if 0 <= index < len(people) else ""
+        shown.append({**item, "who": who})
+    return shown
+
+
 #: What the consent boxes offer ticked: coordination is what prevents duplicated aid.
 DEFAULT_CONSENT = (Consent.Scope.COORDINATION, Consent.Scope.STATISTICS)
 
@@ -247,6 +262,9 @@ def register_confirm(request: HttpRequest) -> HttpResponse:
             )
         except ApplicationError as error:
             context["error"] = error
+            people = [p.get("full_name", "") for p in draft["people"]]
+            context["problems"] = _about_whom(error.extra.get("problems", []), people)
+            context["warnings"] = _about_whom(error.extra.get("warnings", []), people)
             if error.code == RegistryError.ALREADY_REGISTERED:
                 context["existing"] = error.extra["summary"]
         else:
