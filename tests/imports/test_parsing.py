@@ -298,3 +298,14 @@ def test_a_gender_nothing_gives_is_a_row_problem_saying_how_to_fix_it(tmp_path, 
     [problem] = parsed.problems
     assert (problem["field"], problem["code"]) == ("people.0.gender", ImportsError.GENDER_REQUIRED)
     assert "ذكر" in problem["message"]
+
+
+def test_a_date_cell_reads_as_its_date_and_a_delivery_key_stays_as_stored_before():
+    midnight = datetime.datetime(1990, 1, 1)  # noqa: DTZ001 - openpyxl reads date cells naive
+    assert cell_text(midnight) == "1990-01-01"
+    assert cell_text(midnight.replace(hour=9, minute=30)) == "1990-01-01 09:30:00"
+    # The keys of deliveries without a reference hashed the date with its time of day.
+    from marsad.imports.parsing import _key_text
+
+    assert _key_text(midnight) == "1990-01-01 00:00:00"
+    assert _key_text("1990-01-01") == "1990-01-01"

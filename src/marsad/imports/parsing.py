@@ -119,7 +119,9 @@ def cell_text(value: object) -> str:
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else repr(value)
     if isinstance(value, datetime.datetime):
-        return value.date().isoformat() if not value.time() else value.isoformat(sep=" ")
+        if value.time() == datetime.time():
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
     if isinstance(value, datetime.date):
         return value.isoformat()
     return str(value).strip()
@@ -801,9 +803,18 @@ def aid_key(columns: Columns, cells: Sequence[object], raw: Mapping[str, object]
     if ref:
         return ref
     digest = hashlib.sha256(
-        "\x1f".join(f"{name}={cell_text(raw[name])}" for name in sorted(raw)).encode()
+        "\x1f".join(f"{name}={_key_text(raw[name])}" for name in sorted(raw)).encode()
     )
     return "h:" + digest.hexdigest()[:62]
+
+
+def _key_text(value: object) -> str:
+    """A cell as the delivery keys of earlier imports hashed it: a date cell of a workbook
+    with its time of day (keys stored before must still match, or importing the same file
+    again would add its deliveries twice)."""
+    if isinstance(value, datetime.datetime):
+        return value.isoformat(sep=" ")
+    return cell_text(value)
 
 
 def aid_raw(columns: Columns, cells: Sequence[object]) -> dict[str, object]:
