@@ -346,6 +346,42 @@ def test_a_link_that_exists_already_is_not_doubled(case_worker, other_worker):
     assert ServiceLink.objects.filter(member=case_worker.member, person=theirs).count() == 1
 
 
+def test_a_household_of_people_all_registered_already_is_linked_not_created(
+    case_worker, other_worker
+):
+    # A household without people would collect aid beside the real one.
+    theirs = household_register(
+        member=other_worker.member, by=other_worker, household=HOUSEHOLD, people=[head()]
+    )
+    existing = theirs.created[0]
+    households_before = Household.objects.count()
+    outcomes = import_rows(case_worker, [row("H-1", [head()]), row("H-2", [stranger(3)])])
+    linked, created = outcomes
+    assert (linked.status, linked.household_id, linked.linked) == (
+        "linked",
+        theirs.household.pk,
+        [existing.pk],
+    )
+    assert linked.created == []
+    assert created.status == "created"
+    assert Household.objects.count() == households_before + 1  # H-2 only
+    assert ServiceLink.objects.filter(member=case_worker.member, person=existing).exists()
+    event = AuditEvent.objects.filter(target_type="registry.household_batch").latest("pk")
+    assert (event.changes["linked"], event.changes["people_linked"]) == (1, 1)
+    # Sent again, it changes nothing.
+    again = import_rows(case_worker, [row("H-1", [head()])])
+    assert again[0].status == "linked"
+    assert Household.objects.count() == households_before + 1
+
+
+def test_a_row_of_people_already_in_earlier_rows_lives_in_their_household(case_worker):
+    outcomes = import_rows(case_worker, [row("H-1", [head()]), row("H-2", [head()])])
+    assert [o.status for o in outcomes] == ["created", "linked"]
+    assert outcomes[1].household_id == outcomes[0].household_id
+    assert outcomes[1].linked == outcomes[0].created
+    assert Household.objects.count() == 1
+
+
 def test_the_same_new_national_id_in_two_rows_is_one_person(case_worker):
     outcomes = import_rows(
         case_worker,

@@ -635,7 +635,7 @@ class GapFeatureCollectionSerializer(serializers.Serializer):
 class HouseholdOutcomeSerializer(serializers.Serializer):
     key = serializers.CharField()
     index = serializers.IntegerField(source="line", help_text="Position in `households`.")
-    status = serializers.CharField(help_text="`created`, `existing` or `rejected`.")
+    status = serializers.CharField(help_text="`created`, `existing`, `linked` or `rejected`.")
     household_id = serializers.IntegerField(allow_null=True)
     problems = ProblemSerializer(many=True)
     warnings = ProblemSerializer(many=True, help_text="Soft warnings, accepted.")

@@ -483,7 +483,11 @@ def _run(member: Member, rows: Sequence[AidRow], *, write: bool, by: Any) -> lis
             message = (
                 _("No registered person has this national ID; register the household first.")
                 if item.nid_index
-                else _("Your institution has imported no household with this reference.")
+                else _(
+                    "Your institution has imported no household with this reference (a "
+                    "household whose people were all registered already is not created: give "
+                    "the national ID of the person instead)."
+                )
             )
             outcome.status = "rejected"
             outcome.problems = [

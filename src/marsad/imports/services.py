@@ -632,6 +632,10 @@ def _households_import_chunk(
                 counts["to_review"] += len(outcome.to_review)
             elif outcome.status == "existing":
                 counts["existing"] += 1
+            elif outcome.status == registry_batch.Status.LINKED:
+                # Everyone registered already: linked, nothing new to create.
+                counts["existing"] += 1
+                counts["people_linked"] += len(outcome.linked)
             else:
                 counts["rejected"] += 1
                 rejections += _household_rejections(batch, stage, source, outcome.problems, columns)

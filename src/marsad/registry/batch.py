@@ -80,6 +80,9 @@ class BatchError(ErrorCode):
 class Status:
     CREATED = "created"
     EXISTING = "existing"
+    #: Everyone in the household is registered already: they are linked to the member (service
+    #: links) and no household is created (one without people would collect aid of its own).
+    LINKED = "linked"
     REJECTED = "rejected"
 
 
@@ -106,9 +109,11 @@ class HouseholdOutcome:
     key: str
     line: int
     # "created" | "existing" (the member imported this key before: nothing written) |
+    # "linked" (everyone registered already: linked, no household created) |
     # "rejected" (see `problems`)
     status: str
-    household_id: int | None = None  # created, or the one imported before ("existing")
+    # created, imported before ("existing"), or where the first linked person lives ("linked")
+    household_id: int | None = None
     problems: list[dict[str, str]] = field(default_factory=list)  # Problem.as_dict() items
     warnings: list[dict[str, str]] = field(default_factory=list)  # accepted soft warnings
     created: list[int] = field(default_factory=list)  # new person ids
@@ -440,9 +445,11 @@ def _register_batch(
     _score(new_people, settings_row)
 
     with transaction.atomic():
-        _store(member=member, by=by, accepted=accepted, new_people=new_people)
+        creating = [h for h in accepted if any(person.is_new for person in h.people)]
+        _store(member=member, by=by, accepted=creating, new_people=new_people)
         _link(member=member, by=by, people=everyone)
         cases = _open_cases(new_people)
+        _where_they_live(accepted)
         for household in accepted:
             _report(outcomes[household.index], household)
         audit_record(
@@ -640,8 +647,29 @@ def _open_cases(new_people: list[_NewPerson]) -> int:
     return cases_open_bulk(pairs=pairs, source="registration")
 
 
+def _where_they_live(accepted: list[_Accepted]) -> None:
+    """For each household whose people are all registered already (not stored): the
+    household of its first person, a registry person's or an earlier row's, in its place."""
+    stored = {household.index: household.pk for household in accepted if household.pk}
+    linked_only = [household for household in accepted if household.pk is None]
+    registered = [p.existing_id for h in linked_only for p in h.people if p.existing_id]
+    homes: dict[int, int] = (
+        dict(Person.objects.filter(pk__in=registered).values_list("pk", "household_id"))
+        if registered
+        else {}
+    )
+    for household in linked_only:
+        first = household.people[0]
+        if first.same_as is not None:
+            household.pk = stored.get(first.same_as.row)
+        elif first.existing_id is not None:
+            household.pk = homes.get(first.existing_id)
+
+
 def _report(outcome: HouseholdOutcome, household: _Accepted) -> None:
     outcome.household_id = household.pk
+    if not any(person.is_new for person in household.people):
+        outcome.status = Status.LINKED
     for new in household.people:
         if new.existing_id is not None:
             outcome.linked.append(new.existing_id)
@@ -660,15 +688,17 @@ def _report(outcome: HouseholdOutcome, household: _Accepted) -> None:
 
 def _summary(outcomes: list[HouseholdOutcome], *, source: str, cases: int) -> dict[str, Any]:
     created = [o for o in outcomes if o.status == Status.CREATED]
+    linked = [o for o in outcomes if o.status == Status.LINKED]
     return {
         "source": source,
         "rows": len(outcomes),
         "created": len(created),
         "existing": sum(1 for o in outcomes if o.status == Status.EXISTING),
+        "linked": len(linked),
         "rejected": sum(1 for o in outcomes if o.status == Status.REJECTED),
         "households": [o.household_id for o in created],
         "people_created": sum(len(o.created) for o in created),
-        "people_linked": sum(len(o.linked) for o in created),
+        "people_linked": sum(len(o.linked) for o in created + linked),
         "pending": sum(len(o.pending) for o in created),
         "to_review": sum(len(o.to_review) for o in created),
         "cases_opened": cases,
