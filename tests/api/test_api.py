@@ -631,26 +631,28 @@ def test_a_batch_registers_each_household_once_with_an_outcome_each(case_worker,
     response = api_client(case_worker).post("/api/households/batch/", payload, format="json")
     assert response.status_code == 200
     outcomes = response.json()["households"]
+    # H-1's only person is registered already: linked, and no household without people.
     assert [(o["key"], o["index"], o["status"]) for o in outcomes] == [
-        ("H-1", 0, "created"),
+        ("H-1", 0, "linked"),
         ("H-2", 1, "created"),
         ("H-3", 2, "rejected"),
     ]
     existing = Person.objects.get(member=other_worker.member)
     assert outcomes[0]["linked"] == [existing.pk]
     assert outcomes[0]["created"] == []
+    assert outcomes[0]["household_id"] == existing.household_id
     assert len(outcomes[1]["created"]) == 1
     assert outcomes[2]["problems"][0]["code"] == "registry.national_id.wrong_length"
     assert Person.objects.count() == 2
     # Sending the same call again adds nothing.
     again = api_client(case_worker).post("/api/households/batch/", payload, format="json")
     assert [o["status"] for o in again.json()["households"]] == [
-        "existing",
+        "linked",
         "existing",
         "rejected",
     ]
     assert Person.objects.count() == 2
-    assert Household.objects.filter(member=case_worker.member).count() == 2
+    assert Household.objects.filter(member=case_worker.member).count() == 1
 
 
 def test_batches_keep_the_planner_statistics_of_the_registry(case_worker, monkeypatch):
