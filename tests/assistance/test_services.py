@@ -212,3 +212,28 @@ def test_a_failed_correction_writes_nothing(shared_household, nour_worker):
         )
     assert caught.value.code == AidError.QUANTITY_INVALID
     assert list(AidEntry.objects.all()) == [entry]
+
+
+@pytest.mark.parametrize("typed", ["EG2401", "مركز المنيا", "مَركز  المنيا", "Minya Markaz"])
+def test_the_district_is_read_by_its_name_or_its_code(shared_household, nour_worker, typed):
+    from marsad.geo.models import District, Governorate
+
+    minya = Governorate.objects.get(code="24")
+    markaz = District.objects.create(
+        governorate=minya, code="EG2401", name_ar="مركز المنيا", name_en="Minya markaz"
+    )
+    shared_household.governorate = minya
+    shared_household.save(update_fields=["governorate"])
+    entry = record(nour_worker, delivery(shared_household, district=typed))
+    assert entry.district == markaz
+
+
+def test_a_district_of_another_governorate_is_refused(shared_household, nour_worker):
+    from marsad.geo.models import District, Governorate
+
+    District.objects.create(
+        governorate=Governorate.objects.get(code="26"), code="EG2601", name_ar="مركز سوهاج"
+    )
+    with pytest.raises(ApplicationError) as caught:
+        record(nour_worker, delivery(shared_household, district="مركز سوهاج"))
+    assert caught.value.extra["problems"][0]["code"] == AidError.DISTRICT_UNKNOWN

@@ -91,10 +91,10 @@ class AidEntryForm(forms.Form):
     program = forms.ChoiceField(label=_("Program"), required=False)
     governorate = forms.ChoiceField(label=_("Governorate"), required=False)
     district = forms.CharField(
-        label=_("District code"),
-        max_length=20,
+        label=_("District"),
+        max_length=120,
         required=False,
-        help_text=_("Empty: the household's district."),
+        help_text=_("Its name or code; empty: the household's district."),
     )
     village = forms.CharField(label=_("Village or shiakha"), max_length=120, required=False)
     delivered_by_name = forms.CharField(

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from marsad.assistance.errors import AidError
 from marsad.assistance.models import AidCategory
+from marsad.engines.arabic import normalize_name
 from marsad.geo.models import District, Governorate
 from marsad.members.models import Member
 from marsad.programs.models import Program
@@ -213,7 +214,7 @@ def _place(
                 ],
             )
     if data.district:
-        district = District.objects.filter(code=data.district, governorate=governorate).first()
+        district = district_named(governorate, data.district)
         if district is None:
             return (
                 governorate,
@@ -282,3 +283,20 @@ def validate_entry(member: Member, data: AidEntryInput) -> tuple[CleanEntry | No
         ),
         [],
     )
+
+
+def district_named(governorate: Governorate | None, text: str) -> District | None:
+    """The governorate's district a person typed: by its code, or by its Arabic or English
+    name in any common spelling (as the aid import reads it)."""
+    districts = District.objects.filter(governorate=governorate).defer("boundary")
+    found = districts.filter(code=text.strip()).first()
+    if found is not None:
+        return found
+    wanted = _name_key(text)
+    return next(
+        (d for d in districts if wanted in (_name_key(d.name_ar), _name_key(d.name_en))), None
+    )
+
+
+def _name_key(name: str) -> str:
+    return normalize_name(name).casefold().strip()
