@@ -404,7 +404,8 @@ def _resolve(
                     i,
                     by_index[i].nid_index if i in by_index else "",
                     by_index[i].household_ref if i in by_index else "",
-                    row.key,
+                    # A longer key cannot have been stored (its row is rejected).
+                    row.key if len(row.key) <= KEY_MAX_LENGTH else "",
                 )
                 for i, row in enumerate(rows)
             ],
