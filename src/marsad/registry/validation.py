@@ -245,7 +245,11 @@ def validate_person(
         return None, problems
     cleaned = clean_record({"record_id": "new", "full_name": full_name}, today=today)
     raw_parts = _raw_parts(full_name.split())
-    longest = max(len(part) for part in (*raw_parts, *cleaned.keys(), *cleaned.skeletons()))
+    longest = max(len(part) for part in (*raw_parts, *cleaned.name_parts))
+    if longest > NAME_PART_MAX_LENGTH // 2:
+        # A part's key is never longer than the part, its skeleton at most twice as long
+        # (ش → sh): only a long part needs them measured.
+        longest = max(longest, *(len(part) for part in (*cleaned.keys(), *cleaned.skeletons())))
     if longest > NAME_PART_MAX_LENGTH:
         return None, [_name_too_long(prefix, longest, NAME_PART_MAX_LENGTH, part=True)]
     normalized = len(" ".join(part for part in cleaned.name_parts if part))
@@ -271,17 +275,16 @@ def validate_person(
 
 def _name_too_long(prefix: str, length: int, limit: int, *, part: bool = False) -> Problem:
     if part:
+        # The limit is on the stored forms of a part, which can be longer than the part typed.
         message = _(
-            "One part of the name is %(length)s characters long, more than %(limit)s; write "
-            "the name with spaces between its parts."
+            "One part of the name is too long; write the name with spaces between its parts."
         )
     else:
-        message = _("The name is %(length)s characters long, more than %(limit)s.")
-    return Problem(
-        prefix + "full_name",
-        RegistryError.NAME_TOO_LONG,
-        message % {"length": length, "limit": limit},
-    )
+        message = _("The name is %(length)s characters long, more than %(limit)s.") % {
+            "length": length,
+            "limit": limit,
+        }
+    return Problem(prefix + "full_name", RegistryError.NAME_TOO_LONG, message)
 
 
 def name_columns(record: PersonRecord, raw_parts: tuple[str, str, str, str]) -> dict[str, Any]:
