@@ -11,6 +11,7 @@ from marsad.core.audit import audit_record
 from marsad.core.errors import ApplicationError
 from marsad.core.permissions import role_required
 from marsad.matching import selectors_queue, services
+from marsad.matching.evidence import evidence_rows
 from marsad.matching.models import DuplicateCase
 from marsad.members.models import Role
 
@@ -47,6 +48,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "matching/case_detail.html",
         {
             "case": case,
+            "evidence": evidence_rows(case.evidence or []),
             "left": left,
             "right": right,
             "can_decide": services.can_decide(user, case),
