@@ -253,17 +253,18 @@ def test_hxl_export_has_the_hashtag_row_under_the_header(client):
     # then
     header, hashtags, *rows = read_csv(response)
     assert len(header) == len(hashtags)
-    assert hashtags[:9] == [
+    # The gap shown is the value column: it is not repeated.
+    assert hashtags[:8] == [
         "#indicator+rank",
         "#adm1+code",
         "#adm1+name",
         "#indicator+value+gap",
-        "#indicator+gap",
         "#indicator+need",
         "#indicator+coverage",
         "#indicator+gap_rank",
         "#population+total",
     ]
+    assert len(set(header)) == len(header)
     assert "#reached+households" in hashtags
     assert len(rows) == 27
     assert response["Content-Disposition"].split("filename=")[1].endswith('.hxl.csv"')
@@ -344,3 +345,12 @@ def test_districts_with_imported_boundaries_are_drawn(client, minya_markaz):
     assert feature["id"] == "EG2401"
     assert feature["geometry"]["type"] in {"Polygon", "MultiPolygon"}
     assert feature["properties"]["name_ar"] == "مركز المنيا"
+
+
+def test_the_export_names_missing_indicators_and_repeats_no_score(client):
+    client.force_login(secretariat_create())
+    header, *rows = read_csv(client.get(reverse("observatory:export_csv"), {"measure": "need"}))
+    assert len(set(header)) == len(header)  # the need shown is not a second column too
+    missing = [row[header.index("المؤشرات الناقصة")] for row in rows]
+    assert any(missing)
+    assert not any("_" in cell for cell in missing)  # names, not codes such as unemployment_rate

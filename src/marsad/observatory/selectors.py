@@ -80,6 +80,7 @@ class GapTable:
     threshold: int
     measures: list[tuple[str, str]]
     rows: list[GapRow]
+    labels: dict[str, str] = field(default_factory=dict)  # indicator and measure names
 
 
 @dataclass(frozen=True)
@@ -353,6 +354,7 @@ def gap_table(
         threshold=threshold,
         measures=measures,
         rows=rows,
+        labels=labels,
     )
 
 

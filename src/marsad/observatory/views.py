@@ -228,47 +228,63 @@ def export_rows(table: selectors.GapTable) -> tuple[list[str], list[str], list[l
     Counts hidden from the viewer are written as "<threshold", never as a number.
     """
     adm = "#adm2" if table.level == Level.DISTRICT else "#adm1"
-    columns: list[tuple[str, str]] = [
-        (_("Rank"), "#indicator+rank"),
-        (_("Code"), f"{adm}+code"),
-        (_("Area"), f"{adm}+name"),
-        (table.measure_label, f"#indicator+value+{_hxl_attribute(table.measure)}"),
-        (_("Gap"), "#indicator+gap"),
-        (_("Need"), "#indicator+need"),
-        (_("Coverage"), "#indicator+coverage"),
-        (_("Gap (rank-based)"), "#indicator+gap_rank"),
-        (_("Population"), "#population+total"),
-        (_("Households reached"), "#reached+households"),
-        (_("People reached"), "#reached+individuals"),
-        (_("Members active"), "#org+count"),
-        (_("Programs active"), "#activity+count"),
-        (_("Main drivers of need"), "#description+drivers"),
-        (_("Missing indicators"), "#meta+missing"),
-        (_("Data as of"), "#date+reported"),
-    ]
     as_of = timezone.localtime(table.as_of).date().isoformat() if table.as_of else ""
-    rows = [
-        [
-            "" if row.rank is None else str(row.rank),
-            row.code,
-            row.name,
-            _number(row.value),
-            _number(row.gap),
-            _number(row.need),
-            _number(row.coverage),
-            _number(row.gap_rank),
-            "" if row.population is None else str(row.population),
-            _count(row.households_reached, row.suppressed, table.threshold),
-            _count(row.people_reached, row.suppressed, table.threshold),
-            str(row.members_active),
-            str(row.programs_active),
-            "; ".join(str(driver["label"]) for driver in row.drivers),
-            "; ".join(row.missing),
-            as_of,
-        ]
-        for row in table.rows
+    # (header, HXL hashtag, the cell of a row); the four scores are left out when the
+    # measure shown is one of them, which would repeat it.
+    columns: list[tuple[str, str, Any]] = [
+        (_("Rank"), "#indicator+rank", lambda row: "" if row.rank is None else str(row.rank)),
+        (_("Code"), f"{adm}+code", lambda row: row.code),
+        (_("Area"), f"{adm}+name", lambda row: row.name),
+        (
+            table.measure_label,
+            f"#indicator+value+{_hxl_attribute(table.measure)}",
+            lambda row: _number(row.value),
+        ),
+        *(
+            (label, f"#indicator+{score}", lambda row, score=score: _number(getattr(row, score)))
+            for score, label in (
+                ("gap", _("Gap")),
+                ("need", _("Need")),
+                ("coverage", _("Coverage")),
+                ("gap_rank", _("Gap (rank-based)")),
+            )
+            if score != table.measure
+        ),
+        (
+            _("Population"),
+            "#population+total",
+            lambda row: "" if row.population is None else str(row.population),
+        ),
+        (
+            _("Households reached"),
+            "#reached+households",
+            lambda row: _count(row.households_reached, row.suppressed, table.threshold),
+        ),
+        (
+            _("People reached"),
+            "#reached+individuals",
+            lambda row: _count(row.people_reached, row.suppressed, table.threshold),
+        ),
+        (_("Members active"), "#org+count", lambda row: str(row.members_active)),
+        (_("Programs active"), "#activity+count", lambda row: str(row.programs_active)),
+        (
+            _("Main drivers of need"),
+            "#description+drivers",
+            lambda row: "; ".join(str(driver["label"]) for driver in row.drivers),
+        ),
+        (
+            _("Missing indicators"),
+            "#meta+missing",
+            lambda row: "; ".join(table.labels.get(code, code) for code in row.missing),
+        ),
+        (_("Data as of"), "#date+reported", lambda _row: as_of),
     ]
-    return [header for header, _tag in columns], [tag for _header, tag in columns], rows
+    rows = [[cell(row) for _header, _tag, cell in columns] for row in table.rows]
+    return (
+        [header for header, _tag, _cell in columns],
+        [tag for _header, tag, _cell in columns],
+        rows,
+    )
 
 
 @role_required(*GAP_ROLES)
