@@ -150,7 +150,7 @@ def test_area_detail_has_the_trend_and_who_does_what(served, nour, nour_worker):
     assert detail.row.name == "Assiut"
     assert [at for at, _gap in detail.trend] == [earlier, earlier + datetime.timedelta(hours=1)]
     assert detail.members == [
-        {"id": nour.pk, "name": "مؤسسة نور", "deliveries": 12, "categories": ["Food box"]}
+        {"id": nour.pk, "name": "Nour Foundation", "deliveries": 12, "categories": ["Food box"]}
     ]
     poverty = next(i for i in detail.indicators if i["code"] == "poverty_rate")
     assert (poverty["value"], poverty["year"]) == (66.7, "2017/18")

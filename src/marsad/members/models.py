@@ -3,6 +3,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from marsad.core.models import BaseModel
@@ -58,10 +59,10 @@ class Member(BaseModel):
         ordering = ["name_ar"]
 
     def __str__(self) -> str:
-        return self.name_ar
+        return self.display_name(get_language() or "")
 
     def display_name(self, language: str) -> str:
-        return self.name_en if language == "en" else self.name_ar
+        return self.name_en if language == "en" and self.name_en else self.name_ar
 
 
 class Branch(BaseModel):
@@ -95,7 +96,7 @@ class Branch(BaseModel):
         ordering = ["member", "name_ar"]
 
     def __str__(self) -> str:
-        return self.name_ar
+        return self.name_en if get_language() == "en" and self.name_en else self.name_ar
 
 
 class User(AbstractUser):
@@ -162,7 +163,7 @@ class CoalitionBody(BaseModel):
         ordering = ["kind", "name_ar"]
 
     def __str__(self) -> str:
-        return self.name_ar
+        return self.name_en if get_language() == "en" and self.name_en else self.name_ar
 
 
 class BodySeat(BaseModel):
@@ -235,4 +236,4 @@ class Partner(BaseModel):
         ordering = ["kind", "name_ar"]
 
     def __str__(self) -> str:
-        return self.name_ar
+        return self.name_en if get_language() == "en" and self.name_en else self.name_ar
