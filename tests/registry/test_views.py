@@ -74,6 +74,7 @@ def test_coalition_search_gives_existence_and_coordination_only(client, nour_wor
     assert "already-registered" in html
     assert str(nour_worker.member) in html
     assert "الشافعي" not in html
+    assert "لتخدم هذا الشخص، أضفه أثناء تسجيل أسرته" in html  # how to serve them from here
     html = client.get(
         reverse("registry:search"), {"national_id": "29001011234567"}
     ).content.decode()
