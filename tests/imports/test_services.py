@@ -136,6 +136,21 @@ def test_an_import_creates_the_good_households_and_keeps_the_bad_rows(tmp_path, 
     )
 
 
+def test_a_cell_longer_than_its_column_is_a_problem_not_cut_short(tmp_path, nour, nour_admin):
+    rows = [
+        ["A-1", "محمد أحمد علي", "", "ذكر", "", "رب الأسرة", "Cairo", "ش" * 301],
+        ["A-2", "سعيد محمود علي", "", "ذكر", "", "رب الأسرة", "Cairo", "ش" * 300],
+    ]
+    path = write_csv(tmp_path / "long.csv", HOUSEHOLD_HEADER, rows)
+    batch = import_file(path=path, member=nour, kind="households", by=nour_admin)
+    assert (batch.created, batch.rejected) == (1, 1)
+    [rejection] = batch.rejections.filter(stage="import")
+    assert [(p["field"], p["code"]) for p in rejection.problems] == [
+        ("household.address", "imports.too_long")
+    ]
+    assert Household.objects.get(source_key="A-2").address == "ش" * 300  # whole
+
+
 def test_a_rejected_row_lists_every_problem_at_once(tmp_path, nour, nour_admin):
     # An unknown governorate and a future date (cells that cannot be read) and registration's
     # own problems (no name, a short ID, not a mobile): all five, so one correction is enough.
@@ -421,6 +436,22 @@ def test_aid_cells_the_ledger_cannot_hold_are_row_problems(tmp_path, nour, nour_
         5: [("entry_ref", "aid.invalid_input")],
         6: [("household_ref", "aid.beneficiary_unknown")],
     }
+
+
+def test_an_aid_note_longer_than_its_column_is_a_problem_not_cut_short(tmp_path, nour, nour_admin):
+    import_file(path=households_csv(tmp_path), member=nour, kind="households", by=nour_admin)
+    header = ["household_ref", "category", "quantity", "value", "delivered_on", "note"]
+    rows = [
+        ["H-1", "food-box", "1", "500", "2025-03-01", "ن" * 301],
+        ["H-2", "food-box", "1", "500", "2025-03-01", "ن" * 300],
+    ]
+    batch = import_file(
+        path=write_csv(tmp_path / "aid.csv", header, rows), member=nour, kind="aid", by=nour_admin
+    )
+    assert (batch.created, batch.rejected) == (1, 1)
+    [rejection] = batch.rejections.filter(stage="import")
+    assert [p["field"] for p in rejection.problems] == ["note"]
+    assert AidEntry.objects.get().note == "ن" * 300
 
 
 def test_aid_rows_without_a_reference_are_keyed_by_their_content(tmp_path, nour, nour_admin):

@@ -73,6 +73,8 @@ AID_FIELDS: tuple[str, ...] = (
 REQUIRED_FIELDS = ("category", "quantity", "delivered_on")
 #: Longest delivery or household reference: the width of the `source_key` columns.
 KEY_MAX_LENGTH = 64
+#: The ledger's text columns: a longer cell is a problem of its row, never cut short.
+TEXT_LIMITS = {"village": 120, "delivered_by": 150, "note": 300}
 #: The tables a batch writes, whose planner statistics bulk work keeps current.
 WRITTEN_MODELS = (AidEntry, AidConflict, ServiceLink)
 
@@ -221,6 +223,20 @@ def _parse(
                 % {"limit": KEY_MAX_LENGTH},
             )
         )
+    for name, limit in TEXT_LIMITS.items():
+        length = len(_text(raw, name))
+        if length > limit:
+            problems.append(
+                Problem(
+                    name,
+                    AidError.INVALID_INPUT,
+                    _(
+                        "The cell has %(length)s characters, more than the %(limit)s that fit; "
+                        "shorten it."
+                    )
+                    % {"length": length, "limit": limit},
+                )
+            )
     if len(_text(raw, "household_ref")) > KEY_MAX_LENGTH:
         problems.append(
             Problem(
@@ -353,9 +369,9 @@ def _parse(
             program_id=program_id,
             governorate_id=governorate_id,
             district_code=_text(raw, "district"),
-            village=_text(raw, "village")[:120],
-            delivered_by=_text(raw, "delivered_by")[:150],
-            note=_text(raw, "note")[:300],
+            village=_text(raw, "village"),
+            delivered_by=_text(raw, "delivered_by"),
+            note=_text(raw, "note"),
         ),
         [],
     )

@@ -17,6 +17,7 @@ class ImportsError(ErrorCode):
     INVALID_DATE = "imports.invalid_date"
     INCOMPLETE_DATE = "imports.incomplete_date"
     INVALID_NUMBER = "imports.invalid_number"
+    TOO_LONG = "imports.too_long"
     UNKNOWN_GENDER = "imports.unknown_gender"
     GENDER_REQUIRED = "imports.gender_required"
     UNKNOWN_RELATION = "imports.unknown_relation"

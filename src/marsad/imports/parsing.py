@@ -262,6 +262,15 @@ class ValueProblem(Exception):
         self.message = message
 
 
+def too_long(field: str, length: int, limit: int) -> Problem:
+    return _problem(
+        field,
+        ImportsError.TOO_LONG,
+        _("The cell has %(length)s characters, more than the %(limit)s that fit; shorten it.")
+        % {"length": length, "limit": limit},
+    )
+
+
 def _quoted(value: object) -> str:
     return cell_text(value)[:60]
 
@@ -654,8 +663,8 @@ class HouseholdParser:
         return HouseholdInput(
             governorate=governorate,
             district=district,
-            village=columns.text(cells, "village")[:120],
-            address=columns.text(cells, "address")[:300],
+            village=self._within(cells, "village", "household.village", 120, problems),
+            address=self._within(cells, "address", "household.address", 300, problems),
             latitude=latitude,
             longitude=longitude,
         )
@@ -668,6 +677,15 @@ class HouseholdParser:
         except ValueProblem as problem:
             problems.append(_problem(field_name, problem.code, problem.message))
             return None
+
+    def _within(
+        self, cells: Sequence[object], name: str, field: str, limit: int, problems: list[Problem]
+    ) -> str:
+        """A text cell that must fit its column: a longer one is a problem, never cut."""
+        text = self.columns.text(cells, name)
+        if len(text) > limit:
+            problems.append(too_long(field, len(text), limit))
+        return text[:limit]
 
     def _person(
         self, row: SourceRow, index: int, problems: list[Problem], *, alone: bool
@@ -742,7 +760,7 @@ class HouseholdParser:
             phone=national_id_text(columns.value(cells, "phone")),
             marital_status=self._choice(cells, "marital_status", prefix, problems),
             education=self._choice(cells, "education", prefix, problems),
-            occupation=columns.text(cells, "occupation")[:120],
+            occupation=self._within(cells, "occupation", prefix + "occupation", 120, problems),
             disability=self._choice(cells, "disability", prefix, problems),
             monthly_income=income,
         )
