@@ -178,6 +178,11 @@ class _Accepted:
     warnings: list[Problem]
     pk: int | None = None  # once stored
 
+    @property
+    def creates_household(self) -> bool:
+        """False when everyone in it is registered already (they are linked instead)."""
+        return any(person.is_new for person in self.people)
+
 
 class _Places:
     """Governorates and districts read once per batch (not per row)."""
@@ -445,7 +450,7 @@ def _register_batch(
     _score(new_people, settings_row)
 
     with transaction.atomic():
-        creating = [h for h in accepted if any(person.is_new for person in h.people)]
+        creating = [household for household in accepted if household.creates_household]
         _store(member=member, by=by, accepted=creating, new_people=new_people)
         _link(member=member, by=by, people=everyone)
         cases = _open_cases(new_people)
@@ -651,7 +656,7 @@ def _where_they_live(accepted: list[_Accepted]) -> None:
     """For each household whose people are all registered already (not stored): the
     household of its first person, a registry person's or an earlier row's, in its place."""
     stored = {household.index: household.pk for household in accepted if household.pk}
-    linked_only = [household for household in accepted if household.pk is None]
+    linked_only = [household for household in accepted if not household.creates_household]
     registered = [p.existing_id for h in linked_only for p in h.people if p.existing_id]
     homes: dict[int, int] = (
         dict(Person.objects.filter(pk__in=registered).values_list("pk", "household_id"))
@@ -668,7 +673,7 @@ def _where_they_live(accepted: list[_Accepted]) -> None:
 
 def _report(outcome: HouseholdOutcome, household: _Accepted) -> None:
     outcome.household_id = household.pk
-    if not any(person.is_new for person in household.people):
+    if not household.creates_household:
         outcome.status = Status.LINKED
     for new in household.people:
         if new.existing_id is not None:
