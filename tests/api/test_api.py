@@ -647,10 +647,11 @@ def test_a_batch_registers_each_household_once_with_an_outcome_each(case_worker,
     # Sending the same call again adds nothing.
     again = api_client(case_worker).post("/api/households/batch/", payload, format="json")
     assert [o["status"] for o in again.json()["households"]] == [
-        "linked",
+        "existing",  # the key now names the household its people live in
         "existing",
         "rejected",
     ]
+    assert again.json()["households"][0]["household_id"] == existing.household_id
     assert Person.objects.count() == 2
     assert Household.objects.filter(member=case_worker.member).count() == 1
 

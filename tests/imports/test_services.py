@@ -24,10 +24,12 @@ from marsad.imports.services import (
     rejections_export,
 )
 from marsad.matching.models import DuplicateCase
+from marsad.members.models import Role
 from marsad.registry import batch as registry_batch
 from marsad.registry.models import Household, Person
 from marsad.registry.services import HouseholdInput, household_register
 from marsad.registry.validation import PersonInput
+from tests.factories import member_create, user_create
 from tests.imports.files import (
     HOUSEHOLD_HEADER,
     HOUSEHOLD_ROWS,
@@ -452,6 +454,40 @@ def test_an_aid_note_longer_than_its_column_is_a_problem_not_cut_short(tmp_path,
     [rejection] = batch.rejections.filter(stage="import")
     assert [p["field"] for p in rejection.problems] == ["note"]
     assert AidEntry.objects.get().note == "ن" * 300
+
+
+def test_aid_reaches_a_household_whose_people_another_member_registered(tmp_path, nour, nour_admin):
+    # Amal registered the family; Nour's file lists it under Nour's own reference "N-7".
+    amal = member_create(slug="amal")
+    amal_admin = user_create(role=Role.MEMBER_ADMIN, member=amal)
+    theirs = household_register(
+        member=amal,
+        by=amal_admin,
+        household=HouseholdInput(governorate="24"),
+        people=[
+            PersonInput(
+                full_name="محمد أحمد علي الشافعي",
+                gender="M",
+                national_id="28208151304597",
+                relation="head",
+            )
+        ],
+    ).household
+    rows = [
+        ["N-7", "محمد أحمد علي الشافعي", "28208151304597", "ذكر", "", "رب الأسرة", "المنيا", ""]
+    ]
+    path = write_csv(tmp_path / "households.csv", HOUSEHOLD_HEADER, rows)
+    batch = import_file(path=path, member=nour, kind="households", by=nour_admin)
+    assert (batch.created, batch.existing, batch.people_linked) == (0, 1, 1)
+    assert not Household.objects.filter(member=nour).exists()
+    again = import_file(path=path, member=nour, kind="households", by=nour_admin)
+    assert (again.created, again.existing, again.people_linked) == (0, 1, 0)
+    # Nour's aid row naming "N-7" reaches the family's household.
+    aid = write_csv(
+        tmp_path / "aid.csv", AID_HEADER, [["E-1", "N-7", "food-box", "1", "500", "2025-03-01"]]
+    )
+    assert import_file(path=aid, member=nour, kind="aid", by=nour_admin).created == 1
+    assert AidEntry.objects.get().household == theirs
 
 
 def test_aid_rows_without_a_reference_are_keyed_by_their_content(tmp_path, nour, nour_admin):

@@ -368,9 +368,9 @@ def test_a_household_of_people_all_registered_already_is_linked_not_created(
     assert ServiceLink.objects.filter(member=case_worker.member, person=existing).exists()
     event = AuditEvent.objects.filter(target_type="registry.household_batch").latest("pk")
     assert (event.changes["linked"], event.changes["people_linked"]) == (1, 1)
-    # Sent again, it changes nothing.
+    # The key now names the household its people live in: sent again, it changes nothing.
     again = import_rows(case_worker, [row("H-1", [head()])])
-    assert again[0].status == "linked"
+    assert (again[0].status, again[0].household_id) == ("existing", theirs.household.pk)
     assert Household.objects.count() == households_before + 1
 
 

@@ -50,7 +50,7 @@ from marsad.geo.models import District, Governorate
 from marsad.matching.linkage import governorate_index
 from marsad.members.models import Member
 from marsad.programs.models import Program
-from marsad.registry.models import Household, Person, ServiceLink
+from marsad.registry.models import Household, HouseholdReference, Person, ServiceLink
 from marsad.registry.validation import Problem
 
 AID_FIELDS: tuple[str, ...] = (
@@ -403,6 +403,7 @@ def _resolve(
     imported; one temporary table and one join."""
     person = Person._meta.db_table
     household = Household._meta.db_table
+    reference = HouseholdReference._meta.db_table
     entry = AidEntry._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
@@ -428,15 +429,18 @@ def _resolve(
         )
         cursor.execute(
             f"""
-            SELECT s.idx, p.id, p.merged_into_id, COALESCE(p.household_id, h.id), e.id
+            SELECT s.idx, p.id, p.merged_into_id,
+                   COALESCE(p.household_id, h.id, r.household_id), e.id
             FROM {_STAGE} s
             LEFT JOIN {person} p ON s.nid <> '' AND p.national_id_index = s.nid
             LEFT JOIN {household} h
                    ON s.href <> '' AND h.member_id = %s AND h.source_key = s.href
+            LEFT JOIN {reference} r
+                   ON s.href <> '' AND r.member_id = %s AND r.source_key = s.href
             LEFT JOIN {entry} e
                    ON s.rkey <> '' AND e.member_id = %s AND e.source_key = s.rkey
             """,  # noqa: S608
-            [member.pk, member.pk],
+            [member.pk, member.pk, member.pk],
         )
         found = cursor.fetchall()
         cursor.execute(f"DELETE FROM {_STAGE}")  # noqa: S608
@@ -500,11 +504,7 @@ def _run(member: Member, rows: Sequence[AidRow], *, write: bool, by: Any) -> lis
             message = (
                 _("No registered person has this national ID; register the household first.")
                 if item.nid_index
-                else _(
-                    "Your institution has imported no household with this reference (a "
-                    "household whose people were all registered already is not created: give "
-                    "the national ID of the person instead)."
-                )
+                else _("Your institution has imported no household with this reference.")
             )
             outcome.status = "rejected"
             outcome.problems = [

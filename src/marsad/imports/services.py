@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from django.core.files import File
-from django.db import connection, transaction
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -66,7 +66,7 @@ from marsad.members.models import Member
 from marsad.observatory.tasks import gap_recompute_request
 from marsad.registry import batch as registry_batch
 from marsad.registry.errors import RegistryError
-from marsad.registry.models import Household, Person
+from marsad.registry.models import Person
 from marsad.registry.validation import validate_person
 
 #: Households per call of the registry's batch service (one transaction each).
@@ -260,19 +260,6 @@ def _places() -> Places:
     )
 
 
-def _imported_keys(member: Member, keys: Iterable[str]) -> dict[str, int]:
-    wanted = sorted({key for key in keys if key})
-    size = min(connection.features.max_query_params or 900, 900)
-    found: dict[str, int] = {}
-    for start in range(0, len(wanted), size):
-        found.update(
-            Household.objects.filter(
-                member=member, source_key__in=wanted[start : start + size]
-            ).values_list("source_key", "pk")
-        )
-    return found
-
-
 def _household_check(parsed: ParsedHousehold) -> list[Problem]:
     """What the registry would reject, without writing (the checks of registration).
 
@@ -421,7 +408,7 @@ def _households_preview(run: _Run) -> None:
     parser = HouseholdParser(columns, _places())
     stage = ImportRejection.Stage.PREVIEW
     for chunk in _chunks(household_groups(run.path, columns, per_ref), HOUSEHOLD_CHUNK):
-        imported = _imported_keys(batch.member, (source.ref for source in chunk))
+        imported = registry_batch.imported_keys(batch.member, (source.ref for source in chunk))
         rejections: list[ImportRejection] = []
         for source in chunk:
             if source.ref in imported:
@@ -591,7 +578,7 @@ def _households_import_chunk(
     """Parse a chunk, register what parses, and store its rejected rows and counts."""
     batch, columns = run.batch, run.columns
     stage = ImportRejection.Stage.IMPORT
-    imported = _imported_keys(batch.member, (source.ref for source in chunk))
+    imported = registry_batch.imported_keys(batch.member, (source.ref for source in chunk))
     rejections: list[ImportRejection] = []
     rows: list[registry_batch.HouseholdRow] = []
     sources: list[SourceHousehold] = []

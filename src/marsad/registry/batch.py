@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
@@ -56,7 +57,13 @@ from marsad.matching.selectors import (
 )
 from marsad.matching.services import CasePair, cases_open_bulk
 from marsad.members.models import Member
-from marsad.registry.models import Household, HouseholdMembership, Person, ServiceLink
+from marsad.registry.models import (
+    Household,
+    HouseholdMembership,
+    HouseholdReference,
+    Person,
+    ServiceLink,
+)
 from marsad.registry.services import (
     HouseholdInput,
     person_fields,
@@ -254,12 +261,19 @@ def _chunks(values: list[Any]) -> list[list[Any]]:
     return [values[start : start + size] for start in range(0, len(values), size)]
 
 
-def _imported_keys(member: Member, keys: list[str]) -> dict[str, int]:
+def imported_keys(member: Member, keys: Iterable[str]) -> dict[str, int]:
+    """Household id by key, for the keys this member imported before: its own households
+    and the references it keeps to households of people registered already."""
     found: dict[str, int] = {}
     for chunk in _chunks(sorted({key for key in keys if key})):
         found.update(
             Household.objects.filter(member=member, source_key__in=chunk).values_list(
                 "source_key", "pk"
+            )
+        )
+        found.update(
+            HouseholdReference.objects.filter(member=member, source_key__in=chunk).values_list(
+                "source_key", "household_id"
             )
         )
     return found
@@ -401,7 +415,7 @@ def _register_batch(
     *, member: Member, by: Any, rows: list[HouseholdRow], source: str
 ) -> list[HouseholdOutcome]:
     outcomes = [HouseholdOutcome(key=row.key, line=row.line, status="") for row in rows]
-    imported = _imported_keys(member, [row.key for row in rows])
+    imported = imported_keys(member, [row.key for row in rows])
     places = _Places(rows)
     today = timezone.localdate()
     seen: set[str] = set()
@@ -449,12 +463,20 @@ def _register_batch(
     settings_row = CoalitionSettings.current()
     _score(new_people, settings_row)
 
+    by_id = getattr(by, "pk", None)
     with transaction.atomic():
         creating = [household for household in accepted if household.creates_household]
         _store(member=member, by=by, accepted=creating, new_people=new_people)
         _link(member=member, by=by, people=everyone)
         cases = _open_cases(new_people)
         _where_they_live(accepted)
+        HouseholdReference.objects.bulk_create(
+            HouseholdReference(
+                member=member, source_key=h.row.key, household_id=h.pk, created_by_id=by_id
+            )
+            for h in accepted
+            if not h.creates_household and h.pk is not None
+        )
         for household in accepted:
             _report(outcomes[household.index], household)
         audit_record(

@@ -248,6 +248,42 @@ class Person(BulkWrittenModel):
         return f"**********{self.national_id_last4}" if self.national_id_last4 else ""
 
 
+class HouseholdReference(BulkWrittenModel):
+    """A member's own reference for a household another member registered.
+
+    When a member imports a household whose people are all registered already, no second
+    household is created: its reference is kept here, so that importing the file again adds
+    nothing and the member's aid rows naming that reference reach the real household.
+    """
+
+    member = models.ForeignKey(
+        "members.Member",
+        verbose_name=_("member institution"),
+        on_delete=models.CASCADE,
+        related_name="household_references",
+        db_index=False,  # the unique (member, source_key) index serves it
+    )
+    source_key = models.CharField(_("source key"), max_length=64)
+    household = models.ForeignKey(
+        Household,
+        verbose_name=_("household"),
+        on_delete=models.CASCADE,
+        related_name="references",
+    )
+
+    class Meta:
+        verbose_name = _("household reference")
+        verbose_name_plural = _("household references")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "source_key"], name="one_reference_per_member_source_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_key} → {self.household_id}"
+
+
 class HouseholdMembership(BulkWrittenModel):
     """A person's time in a household: moves are new rows, never overwritten."""
 
