@@ -21,7 +21,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import islice
@@ -67,7 +66,7 @@ from marsad.observatory.tasks import gap_recompute_request
 from marsad.registry import batch as registry_batch
 from marsad.registry.errors import RegistryError
 from marsad.registry.models import Person
-from marsad.registry.validation import validate_person
+from marsad.registry.validation import person_index, validate_person
 
 #: Households per call of the registry's batch service (one transaction each).
 HOUSEHOLD_CHUNK = 1_000
@@ -295,9 +294,6 @@ def _household_check(parsed: ParsedHousehold) -> list[Problem]:
     return problems
 
 
-_PERSON_FIELD = re.compile(r"people\.(\d+)\.")
-
-
 def _household_rejections(
     batch: ImportBatch,
     stage: str,
@@ -309,9 +305,9 @@ def _household_rejections(
     own: dict[int, list[Problem]] = {}
     shared: list[Problem] = []
     for problem in problems:
-        match = _PERSON_FIELD.match(problem.get("field", ""))
-        if match and int(match[1]) < len(source.rows):
-            own.setdefault(int(match[1]), []).append(problem)
+        index = person_index(problem.get("field", ""))
+        if index is not None and index < len(source.rows):
+            own.setdefault(index, []).append(problem)
         else:
             shared.append(problem)
     first_line = source.rows[min(own)].line if own and not shared else source.line

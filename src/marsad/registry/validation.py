@@ -9,6 +9,7 @@ logged. The ID's birth date and gender are cross-checked against what was typed.
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -271,6 +272,16 @@ def validate_person(
         phone=phone,
         warnings=warnings,
     ), []
+
+
+_PERSON_FIELD = re.compile(r"people\.(\d+)\.")
+
+
+def person_index(field: str) -> int | None:
+    """Which person of a household a problem's field names ("people.2.birth_date" → 2), or
+    None for a field of the household itself: the inverse of `validate_person`'s prefix."""
+    match = _PERSON_FIELD.match(field)
+    return int(match.group(1)) if match else None
 
 
 def _name_too_long(prefix: str, length: int, limit: int, *, part: bool = False) -> Problem:

@@ -1,4 +1,3 @@
-import re
 from typing import Any
 
 from django.contrib import messages
@@ -33,7 +32,7 @@ from marsad.registry.errors import RegistryError
 from marsad.registry.forms import HouseholdForm, PersonForm
 from marsad.registry.models import Consent, Person
 from marsad.registry.services import household_register, person_update, validate_household
-from marsad.registry.validation import nid_error_message, validate_person
+from marsad.registry.validation import nid_error_message, person_index, validate_person
 
 REGISTRY_ROLES = roles_for("registry:household_list")
 REGISTER_ROLES = (Role.MEMBER_ADMIN, Role.CASE_WORKER)
@@ -212,16 +211,12 @@ def register_check(request: HttpRequest) -> HttpResponse:
     return render(request, "registry/_duplicates.html", context)
 
 
-_PERSON_FIELD = re.compile(r"people\.(\d+)\.")
-
-
 def _about_whom(items: Any, people: list[str]) -> list[dict[str, str]]:
     """Problems or warnings of a household, each with the name of the member it is about."""
     shown = []
     for item in items:
-        match = _PERSON_FIELD.match(item.get("field", ""))
-        index = int(match.group(1)) if match else -1
-        who = people[index] if 0 <= index < len(people) else ""
+        index = person_index(item.get("field", ""))
+        who = people[index] if index is not None and index < len(people) else ""
         shown.append({**item, "who": who})
     return shown
 
