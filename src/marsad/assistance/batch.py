@@ -37,13 +37,13 @@ from marsad.assistance.rules import (
 from marsad.assistance.validation import (
     amount_problems,
     category_problem,
+    lookup_key,
     period_problems,
 )
 from marsad.core.audit import audit_record
 from marsad.core.crypto import blind_index
 from marsad.core.memory import collector_paused
 from marsad.engines import aid_rules
-from marsad.engines.arabic import normalize_name
 from marsad.engines.cells import CellError, is_blank, parse_date, parse_decimal, parse_month
 from marsad.engines.nid import clean_national_id
 from marsad.geo.models import District, Governorate
@@ -151,9 +151,7 @@ class _Lookups:
             found = self._by_text[text] = self.categories.get(self._category_key(text))
             return found
 
-    @staticmethod
-    def _category_key(name: str) -> str:
-        return normalize_name(str(name)).casefold().replace("_", "-").strip()
+    _category_key = staticmethod(lookup_key)
 
 
 def _text(raw: Mapping[str, object], name: str) -> str:

@@ -287,16 +287,16 @@ def validate_entry(member: Member, data: AidEntryInput) -> tuple[CleanEntry | No
 
 def district_named(governorate: Governorate | None, text: str) -> District | None:
     """The governorate's district a person typed: by its code, or by its Arabic or English
-    name in any common spelling (as the aid import reads it)."""
+    name in any common spelling, compared as the aid import compares them (`lookup_key`)."""
+    wanted = lookup_key(text)
     districts = District.objects.filter(governorate=governorate).defer("boundary")
-    found = districts.filter(code=text.strip()).first()
-    if found is not None:
-        return found
-    wanted = _name_key(text)
     return next(
-        (d for d in districts if wanted in (_name_key(d.name_ar), _name_key(d.name_en))), None
+        (d for d in districts if wanted in {lookup_key(n) for n in (d.code, d.name_ar, d.name_en)}),
+        None,
     )
 
 
-def _name_key(name: str) -> str:
-    return normalize_name(name).casefold().strip()
+def lookup_key(name: object) -> str:
+    """How a typed code or name is compared with the stored ones (categories, programs,
+    districts): normalised letters, any case, "_" as "-"."""
+    return normalize_name(str(name)).casefold().replace("_", "-").strip()
