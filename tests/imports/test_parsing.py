@@ -132,6 +132,19 @@ def test_lines_in_another_encoding_inside_a_utf8_file_are_named_not_garbled(tmp_
     assert read_header(path, "households") == (1, ["رقم الأسرة", "الاسم"])
 
 
+def test_a_quote_mark_left_open_is_named_with_its_lines_before_any_row_is_used(tmp_path):
+    path = tmp_path / "f.csv"
+    path.write_text(
+        'رقم الأسرة,الاسم,الرقم القومي\nH-1,"محمد أحمد,\nH-2,علي حسن,\nH-3,منى سيد,\n',
+        encoding="utf-8",
+    )
+    assert read_header(path, "households").names == ["رقم الأسرة", "الاسم", "الرقم القومي"]
+    with pytest.raises(ApplicationError) as error, translation.override("en"):
+        list(data_rows(path))
+    assert error.value.code == ImportsError.UNREADABLE_FILE
+    assert 'A quote mark (") opens a cell on line 2 that runs to line 4' in str(error.value.message)
+
+
 @pytest.mark.parametrize("xlsx", [False, True])
 def test_title_rows_above_the_header_are_not_data(tmp_path, xlsx):
     writer = write_xlsx if xlsx else write_csv

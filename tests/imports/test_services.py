@@ -37,6 +37,8 @@ from tests.imports.files import (
     households_xlsx,
     many_households,
     write_csv,
+    write_ods,
+    write_xls,
 )
 from tests.planner import record_analyses
 
@@ -223,6 +225,37 @@ def test_national_ids_in_a_spreadsheet_s_exponent_form(tmp_path, nour, nour_admi
     (problem,) = batch.rejections.get(line=3, stage="import").problems
     assert problem["code"] == "registry.national_id.digits_lost"
     assert "2.82082E+13" in problem["message"]
+
+
+@pytest.mark.parametrize("writer", [write_xls, write_ods], ids=["xls", "ods"])
+def test_excel_97_2003_and_opendocument_files_import_as_an_xlsx_does(
+    tmp_path, nour, nour_admin, writer
+):
+    rows = [list(row) for row in HOUSEHOLD_ROWS]
+    rows[0][2] = 28208151304597  # the national ID and the birth date typed as a number
+    rows[0][4] = datetime.date(1982, 8, 15)  # and a date, as the sheet holds them
+    path = writer(tmp_path / f"households.{writer.__name__[-3:]}", HOUSEHOLD_HEADER, rows)
+    batch = import_file(path=path, member=nour, kind="households", by=nour_admin)
+    assert batch.status == ImportBatch.Status.DONE
+    assert (batch.created, batch.existing, batch.rejected) == (3, 0, 3)
+    head = Household.objects.get(source_key="H-1").head
+    assert head.birth_date == datetime.date(1982, 8, 15)
+    assert head.national_id_index == blind_index("28208151304597")
+    assert lines(batch, "import") == [7, 8, 9, 10]
+
+
+def test_a_household_number_merged_down_its_people_in_an_xls_is_one_household(
+    tmp_path, nour, nour_admin
+):
+    rows = [list(HOUSEHOLD_ROWS[0]), list(HOUSEHOLD_ROWS[1])]
+    rows[1][0] = rows[1][6] = ""
+    # Rows 1-2 (the header is row 0): the household number and the governorate.
+    path = write_xls(
+        tmp_path / "households.xls", HOUSEHOLD_HEADER, rows, merged=[(1, 2, 0, 0), (1, 2, 6, 6)]
+    )
+    batch = import_file(path=path, member=nour, kind="households", by=nour_admin)
+    assert (batch.created, batch.rejected) == (1, 0)
+    assert Household.objects.get(member=nour).people.count() == 2
 
 
 def test_a_household_number_merged_down_its_people_is_one_household(tmp_path, nour, nour_admin):

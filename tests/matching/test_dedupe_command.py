@@ -1,6 +1,7 @@
 """`marsad dedupe` as the person-records spec describes it, run as a real subprocess."""
 
 import csv
+import datetime
 import os
 import subprocess
 import sys
@@ -8,7 +9,7 @@ import sys
 import pytest
 from openpyxl import Workbook
 
-from tests.imports.files import PDF_START, write_ods
+from tests.imports.files import PDF_START, write_ods, write_xls
 
 HEADER = [
     "record_id",
@@ -131,6 +132,29 @@ def test_xlsx_dates_as_excel_writes_them(tmp_path):
     assert "unreadable_values=0" in result.stdout.strip().splitlines()[-1]
 
 
+@pytest.mark.parametrize("writer", [write_xls, write_ods], ids=["xls", "ods"])
+def test_excel_97_2003_and_opendocument_input(tmp_path, writer):
+    path = writer(
+        tmp_path / f"people.{writer.__name__[-3:]}",
+        ["record_id", "full_name", "national_id", "birth_date"],
+        [
+            ["x1", "محمد أحمد علي", 28208151304597, datetime.date(1982, 8, 15)],
+            ["x2", "محمد احمد على", "", "1982-08-15"],
+            ["x3", "سعاد محمود حسن", "", 1982],
+        ],
+        **({"sheets": ["people", "more people"]} if writer is write_ods else {}),
+    )
+    output = tmp_path / "clusters.csv"
+    result = run(path, "--output", output)
+    assert result.returncode == 0, result.stderr
+    clusters = read_clusters(output)
+    assert clusters["x1"]["cluster_id"] == clusters["x2"]["cluster_id"] == "x1"
+    assert clusters["x3"]["cluster_id"] == "x3"
+    assert "unreadable_values=0" in result.stdout.strip().splitlines()[-1]
+    if writer is write_ods:
+        assert "more people" in result.stderr  # the sheet left unread is named
+
+
 def test_sheets_left_unread_are_named(tmp_path):
     workbook = Workbook()
     workbook.active.append(["record_id", "full_name"])
@@ -173,21 +197,31 @@ def test_duplicate_record_ids_exit_2_naming_them(tmp_path):
         ("missing.csv", None, "No such file"),
         ("garbage.xlsx", b"\x00\x01 not a zip", "Cannot open garbage.xlsx as an Excel workbook"),
         ("empty.csv", b"", "empty.csv is empty"),
-        ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504), "Excel 97-2003"),
+        (
+            "old.xls",
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504),
+            "Cannot open old.xls as an Excel 97-2003 workbook (.xls)",
+        ),
         ("people.csv", PDF_START, "people.csv is not a text file or a workbook"),
-        ("people.ods", "ods", "people.ods is an OpenDocument spreadsheet (.ods)"),
+        ("people.ods", b"PK\x03\x04 damaged", "Cannot open people.ods as an Excel workbook"),
         (
             "mixed.csv",
             "record_id,full_name\n1,محمد أحمد\n".encode() + "2,فاطمة علي\n".encode("cp1256"),
             "mixed.csv is UTF-8 text, but line(s) 3 hold bytes that are not UTF-8",
         ),
+        (
+            # The quote before محمد is never closed: read as written, records 2 and 3 would
+            # be part of record 1's name and missing from the output.
+            "quote.csv",
+            'record_id,full_name,birth_date\n1,"محمد أحمد,1990-01-01\n2,علي حسن,1985-02-02\n'
+            "3,منى,1970-01-01\n".encode(),
+            'quote.csv: a quote mark (") opens a cell on line 2 that runs to line 4',
+        ),
     ],
 )
 def test_unreadable_files_exit_2(tmp_path, name, content, message):
     path = tmp_path / name
-    if content == "ods":
-        write_ods(path)
-    elif content is not None:
+    if content is not None:
         path.write_bytes(content)
     result = run(path, "--output", tmp_path / "out.csv")
     assert result.returncode == 2

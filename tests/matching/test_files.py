@@ -159,3 +159,58 @@ def test_a_merged_range_over_the_whole_sheet_is_left_unmerged(tmp_path):
         ["H-1", "محمد أحمد"],
         ["", "فاطمة حسن"],
     ]
+
+
+def test_a_cell_of_several_lines_is_one_cell(tmp_path):
+    # How Excel writes an address of two lines: quoted, the line break inside.
+    path = tmp_path / "f.csv"
+    path.write_text(
+        'record_id,full_name,address\r\n1,محمد,"شارع النيل, المعادي\r\nالقاهرة"\r\n2,علي,x\r\n',
+        encoding="utf-8",
+    )
+    assert list(table_rows(path)) == [
+        ["record_id", "full_name", "address"],
+        ["1", "محمد", "شارع النيل, المعادي\r\nالقاهرة"],
+        ["2", "علي", "x"],
+    ]
+
+
+@pytest.mark.parametrize("separator_line", ["", "sep=;\n"])
+def test_a_quote_mark_left_open_over_rows_is_refused_naming_its_lines(tmp_path, separator_line):
+    path = tmp_path / "f.csv"
+    rows = ["a;b;c", "1;x;y", '2;"z;w', "3;u;v", "4;s;t", '5;q";r', "6;o;p"]
+    path.write_text(separator_line + "\n".join(rows) + "\n", encoding="utf-8")
+    with pytest.raises(files.PersonFileError) as error:
+        list(table_rows(path))
+    offset = 1 if separator_line else 0
+    assert error.value.reason == "quote"
+    assert error.value.lines == (3 + offset, 6 + offset)
+
+
+def test_a_quote_mark_left_open_to_the_end_of_a_long_file_is_refused_naming_its_line(tmp_path):
+    # The cell grows past the reader's limit on one cell (131,072 characters) before the file
+    # ends; that is named as the quote mark it is, not as an unreadable file.
+    path = tmp_path / "f.csv"
+    lines = ["a,b,c", "1,x,y", '2,"z,w'] + [f"{n},name {n},1990-01-01" for n in range(3, 9000)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(files.PersonFileError) as error:
+        list(table_rows(path))
+    assert error.value.reason == "quote"
+    assert error.value.lines[0] == 3
+    assert error.value.lines[1] > 3
+
+
+def test_a_workbook_saved_with_a_password_is_named_as_such(tmp_path):
+    # Excel keeps a workbook saved with a password in another container than an .xlsx.
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    plain = tmp_path / "plain.xlsx"
+    workbook = Workbook()
+    workbook.active.append(["record_id", "full_name"])
+    workbook.save(plain)
+    locked = tmp_path / "locked.xlsx"
+    with plain.open("rb") as source, locked.open("wb") as target:
+        OOXMLFile(source).encrypt("secret", target)
+    with pytest.raises(files.PersonFileError) as error:
+        list(table_rows(locked))
+    assert error.value.reason == "password"

@@ -10,10 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from marsad.imports.fields import FIELDS, REQUIRED, REQUIRED_ONE_OF
 from marsad.imports.models import ImportKind
-from marsad.imports.parsing import old_excel_message, opendocument_message
 from marsad.members.models import Member
 
-ACCEPTED_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm")
+ACCEPTED_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm", ".xls", ".ods")
 
 
 class UploadForm(forms.Form):
@@ -27,7 +26,10 @@ class UploadForm(forms.Form):
     )
     file = forms.FileField(
         label=_("File"),
-        help_text=_("CSV (comma, semicolon or tab separated) or Excel (.xlsx), one header row."),
+        help_text=_(
+            "CSV (comma, semicolon or tab separated), Excel (.xlsx or .xls) or OpenDocument "
+            "(.ods), one header row."
+        ),
     )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
@@ -40,12 +42,13 @@ class UploadForm(forms.Form):
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
         suffix = PurePath(upload.name).suffix.lower()
-        if suffix == ".xls":
-            raise forms.ValidationError(old_excel_message())
-        if suffix == ".ods":
-            raise forms.ValidationError(opendocument_message())
         if suffix not in ACCEPTED_SUFFIXES:
-            raise forms.ValidationError(_("Upload a CSV file or an Excel workbook (.xlsx)."))
+            raise forms.ValidationError(
+                _(
+                    "Upload a CSV file, an Excel workbook (.xlsx or .xls) or an OpenDocument "
+                    "spreadsheet (.ods)."
+                )
+            )
         return upload
 
 

@@ -39,8 +39,8 @@ from marsad.matching.files import (
     MAX_LISTED,
     XLSX_EXPANDED_MAX,
     PersonFileError,
-    is_xlsx,
     table_rows,
+    workbook_kind,
 )
 from marsad.registry.models import Person
 from marsad.registry.services import HouseholdInput
@@ -55,32 +55,23 @@ KEY_MAX_LENGTH = 64
 # The file ----------------------------------------------------------------------------
 
 
-def old_excel_message() -> str:
-    """Why an Excel 97-2003 workbook is refused, and what to do, in the user's language."""
-    return _(
-        "This is an Excel 97-2003 file (.xls), which cannot be read. Open it in Excel and "
-        'save it as "Excel Workbook (.xlsx)" or "CSV UTF-8", then upload that file.'
-    )
-
-
-def opendocument_message() -> str:
-    """Why an OpenDocument spreadsheet is refused, and what to do, in the user's language."""
-    return _(
-        "This is an OpenDocument spreadsheet (.ods), which cannot be read. Open it in "
-        'LibreOffice or Excel and save it as "Excel Workbook (.xlsx)" or "CSV UTF-8", then '
-        "upload that file."
-    )
-
-
 def file_error(error: PersonFileError) -> ApplicationError:
     """A file that cannot be read, in the user's language."""
+    first, last = (*error.lines, 0, 0)[:2]
     messages = {
         "missing": _("The file is missing."),
         "encoding": _(
-            "The file is neither a table of text nor an Excel workbook (it may be a PDF, a "
-            "document or a picture); upload a CSV UTF-8 file or an Excel workbook (.xlsx)."
+            "The file is neither a table of text nor a workbook (it may be a PDF, a document "
+            "or a picture); upload a CSV UTF-8 file or an Excel workbook (.xlsx or .xls)."
         ),
         "csv": _("The file is not a readable CSV file."),
+        "quote": _(
+            'A quote mark (") opens a cell on line %(first)s that runs to line %(last)s, over '
+            "lines that are rows of their own, so those rows would be lost. A quote mark is "
+            "missing or one too many: correct the quote marks on those lines (in a text "
+            "editor, or save the file again from Excel) and upload the file again."
+        )
+        % {"first": first, "last": last},
         "xlsx": _("The file cannot be opened as an Excel workbook (.xlsx)."),
         "mixed_encoding": _(
             "The file is UTF-8 text, but some of its lines hold characters saved in another "
@@ -88,8 +79,12 @@ def file_error(error: PersonFileError) -> ApplicationError:
             "lines, or save the whole file again as CSV UTF-8."
         )
         % {"lines": ", ".join(error.details[:MAX_LISTED])},
-        "xls": old_excel_message(),
-        "ods": opendocument_message(),
+        "xls": _("The file cannot be opened as an Excel 97-2003 workbook (.xls)."),
+        "ods": _("The file cannot be opened as an OpenDocument spreadsheet (.ods)."),
+        "password": _(
+            "The workbook is protected by a password. Open it, save it without the password, "
+            "and upload it again."
+        ),
         "expanded": _(
             "The workbook unpacks to more than %(limit)s GB, far more than a list of people; "
             "split it into several files."
@@ -210,7 +205,7 @@ def data_rows(path: Path, header_line: int = 1) -> Iterator[SourceRow]:
 def estimate_data_rows(path: Path, header_line: int = 1) -> int:
     """About how many data rows a CSV file has (its line breaks), for a progress bar before
     the rows are read; 0 for a workbook."""
-    if is_xlsx(path):
+    if workbook_kind(path) is not None:
         return 0
     breaks = 0
     with path.open("rb") as stream:

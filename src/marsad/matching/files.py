@@ -17,6 +17,7 @@ import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 MAX_LISTED = 10
 #: Bytes read at a time while checking the encoding, and characters sniffed for the dialect.
@@ -38,17 +39,24 @@ class PersonFileError(Exception):
     """A file that cannot be read as a table. `reason` is stable, `message` is for people.
 
     Reasons: "missing", "unreadable", "encoding" (not text: a PDF, a picture...),
-    "mixed_encoding" (`details`: the lines that are not UTF-8), "csv", "xlsx", "xls", "ods",
+    "mixed_encoding" (`details`: the lines that are not UTF-8), "quote" (`lines`: the first
+    and last line of a cell a stray quote mark left open), "csv", "xlsx", "xls", "ods",
     "expanded", "texts" (too many distinct texts to hold), "empty", "record_id".
     """
 
     def __init__(
-        self, message: str, details: list[str] | None = None, *, reason: str = "unreadable"
+        self,
+        message: str,
+        details: list[str] | None = None,
+        *,
+        reason: str = "unreadable",
+        lines: tuple[int, ...] = (),
     ) -> None:
         super().__init__(message)
         self.message = message
         self.details = details or []
         self.reason = reason
+        self.lines = lines  # the file's lines the problem is on, when it has a place
 
 
 #: The general name, for callers that read tables other than person records.
@@ -124,7 +132,8 @@ def _lines_not_utf8(path: Path) -> list[int]:
 
 
 def is_old_excel(path: Path) -> bool:
-    """An Excel 97-2003 workbook (.xls), by its content whatever its name."""
+    """An Excel 97-2003 workbook (.xls), by its content whatever its name (a workbook saved
+    with a password has the same container)."""
     with path.open("rb") as stream:
         return stream.read(len(_OLD_EXCEL_SIGNATURE)) == _OLD_EXCEL_SIGNATURE
 
@@ -136,6 +145,16 @@ def is_opendocument(path: Path) -> bool:
             return archive.read("mimetype").strip() == _OPENDOCUMENT_SPREADSHEET
     except (zipfile.BadZipFile, KeyError):
         return False
+
+
+def workbook_kind(path: Path) -> str | None:
+    """ "xlsx", "xls" (Excel 97-2003) or "ods" (OpenDocument) by the file's content, whatever
+    its name; None for a text file."""
+    if is_old_excel(path):
+        return "xls"
+    if is_xlsx(path):
+        return "ods" if is_opendocument(path) else "xlsx"
+    return None
 
 
 def is_xlsx(path: Path) -> bool:
@@ -166,7 +185,9 @@ def _csv_rows(path: Path) -> Iterator[list[str]]:
                 # Excel's "sep=;" line names the separator and is not a row: Excel hides it,
                 # so row numbers stay the ones Excel shows.
                 text.readline()
-                yield from csv.reader(text, csv.excel, delimiter=hint.group(1))
+                yield from _quoted_rows(
+                    csv.reader(text, csv.excel, delimiter=hint.group(1)), path, skipped=1
+                )
                 return
             try:
                 dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(
@@ -174,11 +195,58 @@ def _csv_rows(path: Path) -> Iterator[list[str]]:
                 )
             except csv.Error:
                 dialect = csv.excel
-            yield from csv.reader(text, dialect)
+            yield from _quoted_rows(csv.reader(text, dialect), path)
     except UnicodeDecodeError as exc:  # a UTF-16 file broken off in the middle of a letter
         raise PersonFileError(
             f"{path.name} is not UTF-8, UTF-16 or Windows-1256 text.", reason="encoding"
         ) from exc
+
+
+def _quoted_rows(reader: Any, path: Path, *, skipped: int = 0) -> Iterator[list[str]]:
+    """The reader's rows, refusing a quote mark left open.
+
+    A cell that starts with a quote mark runs to the next quote mark, line breaks included:
+    that is how a spreadsheet writes a cell of several lines. A stray quote mark (a name
+    typed as "Ahmed, or a closing mark deleted) makes the lines after it one cell, and the
+    rows on them vanish. So a cell that spans lines is refused when one of its later lines
+    holds a whole row's separators: those lines are rows, not the text of one cell. Line
+    numbers are the file's lines, as a text editor shows them.
+    """
+    delimiter = reader.dialect.delimiter
+    width = 0
+    last_line = 0
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            first, last = last_line + 1 + skipped, reader.line_num + skipped
+            if "field larger than field limit" in str(exc):
+                raise _open_quote(path, first, last) from exc
+            raise PersonFileError(
+                f"{path.name} is not a readable CSV file: {exc} (lines {first}-{last}).",
+                reason="csv",
+                lines=(first, last),
+            ) from exc
+        if reader.line_num > last_line + 1 and width > 1:
+            for cell in row:
+                later_lines = cell.splitlines()[1:]
+                if any(line.count(delimiter) >= width - 1 for line in later_lines):
+                    raise _open_quote(path, last_line + 1 + skipped, reader.line_num + skipped)
+        width = max(width, len(row))
+        last_line = reader.line_num
+        yield row
+
+
+def _open_quote(path: Path, first: int, last: int) -> PersonFileError:
+    return PersonFileError(
+        f'{path.name}: a quote mark (") opens a cell on line {first} that runs to line '
+        f"{last}, over lines that are rows of their own; a quote mark is missing or one too "
+        "many. Correct the quote marks on those lines and try again.",
+        reason="quote",
+        lines=(first, last),
+    )
 
 
 #: What a workbook may unpack to. A real sheet of a million rows is about 1 GB of XML; a
@@ -248,22 +316,86 @@ def _xlsx_rows(path: Path) -> Iterator[list[object]]:
         # would read as one cell. Rows are read as they are written instead, each padded
         # to the widest row so far.
         sheet.reset_dimensions()
-        width = 0
-        shown: dict[tuple[int, int], object] = {}  # a merged range's top-left value
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            row = ["" if value is None else value for value in values]
-            width = max(width, len(row))
-            row.extend([""] * (width - len(row)))
-            for top, left, right in merged.get(number, ()):
-                if number == top:
-                    shown[top, left] = row[left - 1] if left <= len(row) else ""
-                value = shown.get((top, left), "")
-                if len(row) < right:
-                    row.extend([""] * (right - len(row)))
-                for column in range(left, right + 1):
-                    if row[column - 1] == "":
-                        row[column - 1] = value
-            yield row
+        yield from _with_merged_values(sheet.iter_rows(values_only=True), merged)
+    finally:
+        workbook.close()
+
+
+Merged = dict[int, list[tuple[int, int, int]]]  # row → (top row, first, last column) covering it
+
+
+def _with_merged_values(rows: Iterator[Sequence[object]], merged: Merged) -> Iterator[list[object]]:
+    """The sheet's rows (numbered from 1), each padded to the widest row so far, with every
+    empty cell of a merged range showing the range's top-left value."""
+    width = 0
+    shown: dict[tuple[int, int], object] = {}  # a merged range's top-left value
+    for number, values in enumerate(rows, start=1):
+        row = ["" if value is None else value for value in values]
+        width = max(width, len(row))
+        row.extend([""] * (width - len(row)))
+        for top, left, right in merged.get(number, ()):
+            if number == top:
+                shown[top, left] = row[left - 1] if left <= len(row) else ""
+            value = shown.get((top, left), "")
+            if len(row) < right:
+                row.extend([""] * (right - len(row)))
+            for column in range(left, right + 1):
+                if row[column - 1] == "":
+                    row[column - 1] = value
+        yield row
+
+
+def _covering(merged: Merged, top: int, left: int, bottom: int, right: int) -> None:
+    """Record a merged range (1-based, inclusive) in `merged`, unless it is as wide or tall
+    as no member's layout is (see `MERGE_MAX_COLUMNS`)."""
+    if right - left >= MERGE_MAX_COLUMNS or bottom - top >= MERGE_MAX_ROWS:
+        return
+    for number in range(top, bottom + 1):
+        merged.setdefault(number, []).append((top, left, right))
+
+
+_WORKBOOK_NAMES = {
+    "xls": "an Excel 97-2003 workbook (.xls)",
+    "ods": "an OpenDocument spreadsheet (.ods)",
+}
+
+
+def _open_other_workbook(path: Path, kind: str) -> Any:
+    """An .xls or .ods workbook opened with calamine (which reads the whole of a sheet when
+    asked for it: an .xls sheet has at most 65,536 rows)."""
+    from python_calamine import CalamineWorkbook, PasswordError
+
+    if kind == "ods":
+        _check_expanded_size(path)
+    try:
+        return CalamineWorkbook.from_path(str(path))
+    except PasswordError as exc:
+        raise PersonFileError(
+            f"{path.name} is protected by a password; save it without one and try again.",
+            reason="password",
+        ) from exc
+    except Exception as exc:  # calamine raises its own types for damaged files
+        raise PersonFileError(
+            f"Cannot open {path.name} as {_WORKBOOK_NAMES[kind]}: {exc}", reason=kind
+        ) from exc
+
+
+def _other_workbook_rows(path: Path, kind: str) -> Iterator[list[object]]:
+    """The first sheet of an .xls or .ods workbook, row by row as the sheet numbers them."""
+    workbook = _open_other_workbook(path, kind)
+    try:
+        try:
+            sheet = workbook.get_sheet_by_index(0)
+            values = sheet.to_python(skip_empty_area=False)
+            ranges = sheet.merged_cell_ranges or []
+        except Exception as exc:  # calamine raises its own types for damaged sheets
+            raise PersonFileError(
+                f"Cannot read {path.name} as {_WORKBOOK_NAMES[kind]}: {exc}", reason=kind
+            ) from exc
+        merged: Merged = {}
+        for (top, left), (bottom, right) in ranges:
+            _covering(merged, top + 1, left + 1, bottom + 1, right + 1)
+        yield from _with_merged_values(iter(values), merged)
     finally:
         workbook.close()
 
@@ -277,7 +409,7 @@ _RELATIONSHIPS = "{http://schemas.openxmlformats.org/officeDocument/2006/relatio
 _PACKAGE = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
 
-def _merged_cells(path: Path) -> dict[int, list[tuple[int, int, int]]]:
+def _merged_cells(path: Path) -> Merged:
     """The merged ranges of the workbook's first sheet: row → (top row, first and last
     column) of each range covering it.
 
@@ -289,17 +421,14 @@ def _merged_cells(path: Path) -> dict[int, list[tuple[int, int, int]]]:
     """
     from openpyxl.utils.cell import range_boundaries
 
-    covering: dict[int, list[tuple[int, int, int]]] = {}
+    covering: Merged = {}
     with zipfile.ZipFile(path) as archive:
         part = _first_sheet_part(archive)
         if part is None:
             return covering
         for found in _search_part(archive, part, _MERGE_CELL):
             left, top, right, bottom = range_boundaries(found.group(1).decode("ascii"))
-            if right - left >= MERGE_MAX_COLUMNS or bottom - top >= MERGE_MAX_ROWS:
-                continue
-            for number in range(top, bottom + 1):
-                covering.setdefault(number, []).append((top, left, right))
+            _covering(covering, top, left, bottom, right)
     return covering
 
 
@@ -353,8 +482,11 @@ def other_sheets(path: Path) -> list[str]:
     strings again: seconds for a large file): a sheet holds a value when its XML has a
     cell value (`<v>`) or an inline string (`<is>`).
     """
-    if not is_xlsx(path):
+    kind = workbook_kind(path)
+    if kind is None:
         return []
+    if kind != "xlsx":
+        return _other_workbook_sheets(path, kind)
     try:
         with zipfile.ZipFile(path) as archive:
             return [
@@ -366,36 +498,45 @@ def other_sheets(path: Path) -> list[str]:
         return []
 
 
+def _other_workbook_sheets(path: Path, kind: str) -> list[str]:
+    """`other_sheets` of an .xls or .ods workbook."""
+    try:
+        workbook = _open_other_workbook(path, kind)
+    except PersonFileError:  # unreadable: reading it reports it
+        return []
+    try:
+        names = []
+        for name in workbook.sheet_names[1:]:
+            rows = workbook.get_sheet_by_name(name).to_python()
+            if any(value != "" for row in rows for value in row):
+                names.append(name)
+        return names
+    except Exception:
+        return []
+    finally:
+        workbook.close()
+
+
 def table_rows(path: Path) -> Iterator[Sequence[object]]:
     """Every row of the file's first table, the header first, streamed.
 
-    CSV cells are strings; XLSX cells keep their type (numbers, datetimes), empty cells are
-    "". Raises `PersonFileError` (before or while iterating) when the file is unreadable.
+    CSV cells are strings; workbook cells (.xlsx, .xls, .ods) keep their type (numbers,
+    dates), empty cells are "". Raises `PersonFileError` (before or while iterating) when
+    the file is unreadable.
     """
     path = Path(path)
     if not path.is_file():
         raise PersonFileError(f"No such file: {path}", reason="missing")
+    kind = workbook_kind(path)
     try:
-        if is_old_excel(path):
-            raise PersonFileError(
-                f"{path.name} is an Excel 97-2003 workbook (.xls), which is not read; save it "
-                "as an Excel Workbook (.xlsx) or as CSV UTF-8.",
-                reason="xls",
-            )
-        if is_xlsx(path) and is_opendocument(path):
-            raise PersonFileError(
-                f"{path.name} is an OpenDocument spreadsheet (.ods), which is not read; save "
-                "it as an Excel Workbook (.xlsx) or as CSV UTF-8.",
-                reason="ods",
-            )
-        rows: Iterator[Sequence[object]] = _xlsx_rows(path) if is_xlsx(path) else _csv_rows(path)
-        yield from rows
+        if kind == "xlsx":
+            yield from _xlsx_rows(path)
+        elif kind is not None:
+            yield from _other_workbook_rows(path, kind)
+        else:
+            yield from _csv_rows(path)
     except OSError as exc:
         raise PersonFileError(f"Cannot read {path}: {exc.strerror or exc}") from exc
-    except csv.Error as exc:
-        raise PersonFileError(
-            f"{path.name} is not a readable CSV file: {exc}", reason="csv"
-        ) from exc
 
 
 def read_person_file(path: Path) -> PersonFile:

@@ -100,7 +100,7 @@ def _file_rows(path: Path) -> Iterator[Sequence[object]]:
     except PersonFileError as error:
         raise ApplicationError(
             code=ObservatoryError.UNREADABLE_FILE,
-            message=_("The file cannot be read as CSV or Excel (.xlsx): %(reason)s")
+            message=_("The file cannot be read as CSV or as a workbook: %(reason)s")
             % {"reason": error.message},
             field="file",
         ) from error

@@ -32,6 +32,9 @@ from tests.engines.linkage.conftest import GOVERNORATES, TODAY
         (datetime.datetime(1982, 8, 15, 0, 0), (datetime.date(1982, 8, 15), 1982)),  # noqa: DTZ001
         (datetime.date(1982, 8, 15), (datetime.date(1982, 8, 15), 1982)),
         ("1982", (None, 1982)),
+        # A year in a number cell, as a workbook may hold it.
+        (1982, (None, 1982)),
+        (1982.0, (None, 1982)),
         # Nothing is guessed: a month-first date, a two-digit year, six digits.
         ("08/15/1982", (None, None)),
         ("15/8/82", (None, None)),

@@ -138,6 +138,8 @@ def parse_birth_date(value: object) -> tuple[datetime.date | None, int | None]:
         value = value.date()
     if isinstance(value, datetime.date):
         return value, value.year
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # a workbook's number cell (1982.0 is the year 1982)
     text = to_western_digits(str(value).strip()) if value is not None else ""
     if not text:
         return None, None
