@@ -244,3 +244,27 @@ def test_a_grant_to_the_copy_before_the_merge_stops_a_later_one_to_the_survivor(
         ),
     )
     assert [f["action"] for f in findings] == ["block"]
+
+
+def test_aid_to_a_record_merged_twice_goes_to_the_last_survivor(world):
+    # X was merged into Y, then Y into the head: aid naming X's national ID goes to the
+    # head's household, where the month's grant already blocks a second one.
+    middle_home = household_create(member=world["second"], source_key="B-2")
+    middle = person_create(household=middle_home, full_name="محمد أحمد علي حسن")
+    first_copy = person_create(
+        household=household_create(member=world["second"], source_key="B-3"),
+        national_id="28503151234575",
+        full_name="محمد احمد على حسن",
+    )
+    _merge(first_copy, middle)
+    _merge(middle, world["head"])
+    aid_entries_import_batch(member=world["first"], by=None, rows=[grant(2, "H-1", "a")])
+    cash = row(2, national_id="28503151234575", category="monthly-cash", quantity="300", key="x")
+    [blocked] = aid_rows_check(member=world["second"], rows=[cash])
+    assert blocked.status == "rejected"
+    assert blocked.problems[0]["code"] == AidError.BLOCKED
+    [food] = aid_entries_import_batch(
+        member=world["second"], by=world["user"], rows=[row(3, national_id="28503151234575")]
+    )
+    entry = AidEntry.objects.get(pk=food.entry_id)
+    assert (entry.person_id, entry.household_id) == (world["head"].pk, world["home"].pk)

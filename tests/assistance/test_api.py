@@ -1,6 +1,7 @@
 """The aid endpoints: record under the rules, reverse, list, reach; errors; the schema."""
 
 import json
+from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
@@ -51,6 +52,23 @@ def test_recording_returns_the_entry(shared_household, nour_worker):
         "24",
         [],
     )
+
+
+@pytest.mark.parametrize(
+    ("quantity", "expected"),
+    [("12,5", "12.50"), ("١٫٥", "1.50"), ("1,250", "1250.00"), ("1.005", None), ("12,34,5", None)],
+)
+def test_amounts_are_read_as_the_forms_and_the_import_read_them(
+    shared_household, nour_worker, quantity, expected
+):
+    grant_with = grant(shared_household, category="food-box", quantity=quantity, value="10")
+    response = api(nour_worker).post("/api/aid-entries/", grant_with, format="json")
+    if expected is None:
+        assert response.status_code == 400
+        assert "quantity" in json.dumps(response.json())
+    else:
+        assert response.status_code == 201, response.json()
+        assert str(AidEntry.objects.get().quantity.quantize(Decimal("0.01"))) == expected
 
 
 def test_block_is_409_with_findings_then_an_admin_overrides(

@@ -106,6 +106,18 @@ def test_arabic_indic_digits_are_accepted(client, shared_household, nour_worker)
     assert (entry.quantity, entry.delivered_on) == (Decimal("500"), datetime.date(2025, 3, 5))
 
 
+@pytest.mark.parametrize(
+    ("quantity", "expected"),
+    [("12,5", Decimal("12.5")), ("1,250", Decimal(1250)), ("١٫٥", Decimal("1.5"))],
+)
+def test_numbers_are_read_as_the_import_reads_them(
+    client, shared_household, nour_worker, quantity, expected
+):
+    # A decimal comma is a decimal comma, not a thousands separator to drop (12,5 is not 125).
+    post_record(client, nour_worker, shared_household, quantity=quantity)
+    assert AidEntry.objects.get().quantity == expected
+
+
 def test_problems_are_shown_on_their_fields(client, shared_household, nour_worker):
     response = post_record(client, nour_worker, shared_household, quantity="0")
     assert response.status_code == 200

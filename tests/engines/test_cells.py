@@ -23,6 +23,14 @@ from marsad.engines.cells import (
         ("500 جنيه", Decimal("500")),
         ("300 ج.م", Decimal("300")),
         ("12,5", Decimal("12.5")),
+        ("1,25", Decimal("1.25")),
+        ("1,250", Decimal("1250")),
+        ("1,250,000", Decimal("1250000")),
+        ("1.250,50", Decimal("1250.50")),
+        ("١٬٢٥٠٫٥٠", Decimal("1250.50")),
+        ("1 250", Decimal("1250")),
+        ("-0.5", Decimal("-0.5")),
+        ("1.2E+05", Decimal("120000")),
         (3, Decimal(3)),
         (2.5, Decimal("2.5")),
     ],
@@ -33,7 +41,22 @@ def test_numbers(cell, expected):
 
 @pytest.mark.parametrize(
     "cell",
-    ["", "abc", "1.2.3", True, "nan", "inf", "sNaN", float("nan"), float("inf"), Decimal("NaN")],
+    [
+        "",
+        "abc",
+        "1.2.3",
+        "12,34,5",
+        "1,2345",
+        "1,250.5.0",
+        "1_000",
+        True,
+        "nan",
+        "inf",
+        "sNaN",
+        float("nan"),
+        float("inf"),
+        Decimal("NaN"),
+    ],
 )
 def test_not_numbers(cell):
     with pytest.raises(CellError) as caught:

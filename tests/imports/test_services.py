@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -17,6 +18,7 @@ from marsad.core.models import AuditEvent
 from marsad.imports import services
 from marsad.imports.errors import ImportsError
 from marsad.imports.models import ColumnMapping, ImportBatch
+from marsad.imports.parsing import legacy_aid_key
 from marsad.imports.services import (
     batch_map,
     batch_upload,
@@ -39,6 +41,7 @@ from tests.imports.files import (
     write_csv,
     write_ods,
     write_xls,
+    write_xlsx,
 )
 from tests.planner import record_analyses
 
@@ -473,6 +476,40 @@ def test_aid_cells_the_ledger_cannot_hold_are_row_problems(tmp_path, nour, nour_
     }
 
 
+def test_aid_amounts_are_read_as_written_or_refused_never_rounded(tmp_path, nour, nour_admin):
+    import_file(path=households_csv(tmp_path), member=nour, kind="households", by=nour_admin)
+    rows = [
+        ["E-1", "H-1", "food-box", "2", "1.250,50", "2025-03-01"],  # thousands by points
+        ["E-2", "H-1", "food-box", "٢", "١٬٢٥٠٫٥٠", "2025-03-02"],  # Arabic separators
+        ["E-3", "H-1", "food-box", "12,5", "100", "2025-03-03"],  # a decimal comma
+        ["E-4", "H-2", "food-box", "0.001", "10", "2025-03-01"],  # would be stored as 0.00
+        ["E-5", "H-2", "food-box", "1", "10.005", "2025-03-02"],
+        ["E-6", "H-2", "food-box", "1", "12,34,5", "2025-03-03"],
+    ]
+    batch = import_file(
+        path=write_csv(tmp_path / "aid.csv", AID_HEADER, rows),
+        member=nour,
+        kind="aid",
+        by=nour_admin,
+    )
+    assert (batch.created, batch.rejected) == (3, 3)
+    amounts = sorted(AidEntry.objects.values_list("source_key", "quantity", "value"))
+    assert amounts == [
+        ("E-1", Decimal(2), Decimal("1250.50")),
+        ("E-2", Decimal(2), Decimal("1250.50")),
+        ("E-3", Decimal("12.5"), Decimal(100)),
+    ]
+    problems = {
+        r.line: [(p["field"], p["code"]) for p in r.problems]
+        for r in batch.rejections.filter(stage="import")
+    }
+    assert problems == {
+        5: [("quantity", "aid.quantity_invalid")],
+        6: [("value", "aid.value_invalid")],
+        7: [("value", "aid.value_invalid")],
+    }
+
+
 def test_an_aid_note_longer_than_its_column_is_a_problem_not_cut_short(tmp_path, nour, nour_admin):
     import_file(path=households_csv(tmp_path), member=nour, kind="households", by=nour_admin)
     header = ["household_ref", "category", "quantity", "value", "delivered_on", "note"]
@@ -534,6 +571,70 @@ def test_aid_rows_without_a_reference_are_keyed_by_their_content(tmp_path, nour,
     assert import_file(path=path, member=nour, kind="aid", by=nour_admin).created == 2
     assert import_file(path=path, member=nour, kind="aid", by=nour_admin).existing == 2
     assert AidEntry.objects.count() == 2
+
+
+def test_aid_rows_without_a_reference_written_another_way_are_the_same_deliveries(
+    tmp_path, nour, nour_admin
+):
+    import_file(path=households_csv(tmp_path), member=nour, kind="households", by=nour_admin)
+    header = ["household_ref", "category", "quantity", "value", "delivered_on"]
+    first = write_csv(tmp_path / "aid.csv", header, [["H-1", "food-box", "1", "100", "2024-09-01"]])
+    assert import_file(path=first, member=nour, kind="aid", by=nour_admin).created == 1
+    again = [
+        # An empty column more, mapped.
+        write_csv(
+            tmp_path / "village.csv",
+            [*header, "village"],
+            [["H-1", "food-box", "1", "100", "2024-09-01", ""]],
+        ),
+        # The quantity written with decimals, the category by its English name.
+        write_csv(
+            tmp_path / "decimals.csv", header, [["H-1", "Food box", "1.00", "100.0", "2024-09-01"]]
+        ),
+        # The date day first, as Egyptian files write it.
+        write_csv(
+            tmp_path / "day-first.csv", header, [["H-1", "food-box", "1", "100", "01/09/2024"]]
+        ),
+        # A workbook: the date as a date cell, the numbers as numbers.
+        write_xlsx(
+            tmp_path / "aid.xlsx", header, [["H-1", "food-box", 1, 100, datetime.date(2024, 9, 1)]]
+        ),
+    ]
+    for path in again:
+        batch = import_file(path=path, member=nour, kind="aid", by=nour_admin)
+        assert (path.name, batch.created, batch.existing) == (path.name, 0, 1)
+    assert AidEntry.objects.count() == 1
+    # Two such rows in one file are one delivery: the second names the first's line.
+    twice = write_csv(
+        tmp_path / "twice.csv",
+        header,
+        [
+            ["H-2", "food-box", "1", "100", "2024-09-01"],
+            ["H-2", "food-box", "1.0", "100", "01/09/2024"],
+        ],
+    )
+    batch = import_file(path=twice, member=nour, kind="aid", by=nour_admin)
+    assert (batch.created, batch.rejected) == (1, 1)
+    problem = batch.rejections.get(stage="import").problems[0]
+    assert problem["code"] == "aid.key_repeated"
+    assert " 2 " in problem["message"]  # the first row's line, in the importer's language
+
+
+def test_aid_rows_imported_under_the_earlier_row_hash_are_still_found(tmp_path, nour, nour_admin):
+    # Deliveries imported before rows were keyed by their content carry a hash of the cells as
+    # written; importing the same file again must find them, not add them twice.
+    import_file(path=households_csv(tmp_path), member=nour, kind="households", by=nour_admin)
+    header = ["household_ref", "category", "quantity", "value", "delivered_on"]
+    path = write_csv(tmp_path / "aid.csv", header, [["H-1", "food-box", "1", "100", "2024-09-01"]])
+    assert import_file(path=path, member=nour, kind="aid", by=nour_admin).created == 1
+    entry = AidEntry.objects.get()
+    raw = {"household_ref": "H-1", "category": "food-box", "quantity": "1", "value": "100"}
+    # As an earlier import stored it (the ledger refuses changes through the model).
+    AidEntry.objects.filter(pk=entry.pk).update(
+        source_key=legacy_aid_key({**raw, "delivered_on": "2024-09-01"})
+    )
+    assert import_file(path=path, member=nour, kind="aid", by=nour_admin).existing == 1
+    assert AidEntry.objects.count() == 1
 
 
 def _pages(model):

@@ -257,6 +257,41 @@ def test_review_queue_hides_other_members_people_and_merges_and_undoes(
     assert case.status == DuplicateCase.Status.UNDONE
 
 
+def test_a_member_cannot_merge_a_record_of_another_member_it_is_not_shown(
+    client, nour_worker, amal_worker
+):
+    # Merging would give the member the other member's record in full: that pair is for
+    # the secretariat. The member may still say they are different people.
+    first = register(nour_worker, [head()]).created[0]
+    register(amal_worker, [head(full_name="محمد احمد على الشافعى", national_id="")])
+    case = DuplicateCase.objects.get()
+    client.force_login(amal_worker)
+    html = client.get(reverse("matching:case_detail", args=[case.pk])).content.decode()
+    assert 'data-testid="merge"' not in html
+    assert 'data-testid="merge-by-secretariat"' in html
+    assert 'data-testid="distinct"' in html
+    response = client.post(reverse("matching:case_decide", args=[case.pk, "merge"]))
+    assert response.status_code == 403
+    case.refresh_from_db()
+    assert case.status == DuplicateCase.Status.OPEN
+    assert set(first.service_links.values_list("member__slug", flat=True)) == {"nour"}
+    client.post(reverse("matching:case_decide", args=[case.pk, "distinct"]))
+    case.refresh_from_db()
+    assert case.status == DuplicateCase.Status.DISTINCT
+
+
+def test_a_member_merges_its_own_two_records_of_one_person(client, nour_worker):
+    register(nour_worker, [head()])
+    register(nour_worker, [head(full_name="محمد احمد على الشافعى", national_id="")])
+    case = DuplicateCase.objects.get()
+    client.force_login(nour_worker)
+    html = client.get(reverse("matching:case_detail", args=[case.pk])).content.decode()
+    assert 'data-testid="merge"' in html
+    client.post(reverse("matching:case_decide", args=[case.pk, "merge"]))
+    case.refresh_from_db()
+    assert case.status == DuplicateCase.Status.MERGED
+
+
 def test_needs_assessment_scores_with_its_breakdown(client, nour_worker):
     household = register(nour_worker, [head()]).household
     client.force_login(nour_worker)

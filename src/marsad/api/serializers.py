@@ -17,6 +17,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from marsad.engines.arabic import to_western_digits
+from marsad.engines.cells import CellError, parse_decimal
 from marsad.engines.linkage.decision import Decision
 from marsad.registry.batch import HouseholdRow
 from marsad.registry.models import Gender, Person
@@ -46,7 +47,8 @@ class LocalisedDateField(serializers.DateField):
 
 
 class LocalisedDecimalField(serializers.DecimalField):
-    """A decimal that may be written with Arabic-Indic digits.
+    """A decimal that may be written as members write numbers: Arabic-Indic digits, thousands
+    separators, a decimal comma.
 
     With `round_places`, extra decimal places are rounded away instead of rejected (a GPS
     gives more than the six places a coordinate is stored with).
@@ -57,7 +59,13 @@ class LocalisedDecimalField(serializers.DecimalField):
         super().__init__(**kwargs)
 
     def to_internal_value(self, data: Any) -> Any:
-        return super().to_internal_value(to_western_digits(data) if isinstance(data, str) else data)
+        if isinstance(data, str) and data.strip():
+            # Read as the forms and the import read a number (`1,250.50`, `١٫٥`, `12,5`).
+            try:
+                data = parse_decimal(data)
+            except CellError:
+                self.fail("invalid")
+        return super().to_internal_value(data)
 
     def validate_precision(self, value: Decimal) -> Decimal:
         if self.round_places and self.decimal_places is not None and abs(value) < 1000:

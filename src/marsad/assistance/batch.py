@@ -9,7 +9,8 @@ COPY (PostgreSQL) or one multi-row insert (SQLite). One call is one transaction.
 A row's beneficiary is a registered person found by national ID (whoever registered them:
 the member has the ID, so the person is linked to it as when registering), or a household
 this member imported, found by its household reference. The row's key (the member's entry
-reference, or a hash of the row) makes re-imports add nothing. Blocking rules reject a row
+reference, or `content_key`: a hash of what the row says, as read) makes re-imports add
+nothing. Blocking rules reject a row
 (an importer cannot give a reason per row; such deliveries are recorded one by one with an
 override); warnings are taken as confirmed at the preview; both are kept as conflicts.
 """
@@ -17,6 +18,7 @@ override); warnings are taken as confirmed at the preview; both are kept as conf
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -81,9 +83,12 @@ WRITTEN_MODELS = (AidEntry, AidConflict, ServiceLink)
 
 @dataclass(frozen=True)
 class AidRow:
-    key: str
+    key: str  # the member's entry reference; "" when the row has none (see `content_key`)
     line: int
     raw: Mapping[str, object]
+    #: For a row without a reference: the key imports stored before `content_key` (a hash of
+    #: the cells as written). A delivery stored under it is the same delivery.
+    legacy_key: str = ""
 
 
 @dataclass
@@ -115,9 +120,40 @@ class _Parsed:
     village: str
     delivered_by: str
     note: str
+    key: str = ""  # the entry reference, or `content_key`
     person_id: int | None = None
     household_id: int | None = None
     district_id: int | None = None
+
+
+def content_key(item: _Parsed) -> str:
+    """The identity of a delivery whose row has no reference: a hash of what the row says, as
+    read (category, amounts, dates, beneficiary, program, place, deliverer, note). The same
+    delivery written another way (1 or 1.00, a date cell or dd/mm/yyyy, a category by code or
+    by name, an empty column more) has the same key, so importing it again adds nothing."""
+    parts = (
+        item.category.code,
+        _plain(item.quantity),
+        _plain(item.value),
+        item.delivered_on.isoformat(),
+        item.period_start.isoformat(),
+        item.period_end.isoformat(),
+        item.nid_index,
+        item.household_ref,
+        item.program_id or "",
+        item.governorate_id or "",
+        lookup_key(item.district_code),
+        item.village,
+        item.delivered_by,
+        item.note,
+    )
+    digest = hashlib.sha256("\x1f".join(str(part) for part in parts).encode())
+    return "c:" + digest.hexdigest()[:62]
+
+
+def _plain(number: Decimal) -> str:
+    """A number without its trailing zeros: 1, 1.0 and 1.00 alike."""
+    return format(number.normalize(), "f")
 
 
 class _Lookups:
@@ -174,7 +210,7 @@ def _date(value: object) -> datetime.date:
 
 def _number(value: object) -> Decimal:
     """`parse_decimal`, with plain text such as "12.5" read straight away ("NaN" is not)."""
-    if isinstance(value, str):
+    if isinstance(value, str) and "_" not in value:  # Decimal reads "1_000" too
         try:
             number = Decimal(value)
         except ArithmeticError:
@@ -406,29 +442,29 @@ def _resolve(
     with connection.cursor() as cursor:
         cursor.execute(
             f"CREATE TEMPORARY TABLE IF NOT EXISTS {_STAGE} "
-            "(idx integer, nid varchar(64), href varchar(64), rkey varchar(64))"
+            "(idx integer, nid varchar(64), href varchar(64), rkey varchar(64), "
+            "lkey varchar(64))"
         )
         cursor.execute(f"DELETE FROM {_STAGE}")  # noqa: S608
-        by_index = {p.index: p for p in parsed}
         _copy_rows(
             cursor,
             _STAGE,
-            ("idx", "nid", "href", "rkey"),
+            ("idx", "nid", "href", "rkey", "lkey"),
             [
                 (
-                    i,
-                    by_index[i].nid_index if i in by_index else "",
-                    by_index[i].household_ref if i in by_index else "",
-                    # A longer key cannot have been stored (its row is rejected).
-                    row.key if len(row.key) <= KEY_MAX_LENGTH else "",
+                    item.index,
+                    item.nid_index,
+                    item.household_ref,
+                    item.key,
+                    rows[item.index].legacy_key if not rows[item.index].key else "",
                 )
-                for i, row in enumerate(rows)
+                for item in parsed
             ],
         )
         cursor.execute(
             f"""
             SELECT s.idx, p.id, p.merged_into_id,
-                   COALESCE(p.household_id, h.id, r.household_id), e.id
+                   COALESCE(p.household_id, h.id, r.household_id), COALESCE(e.id, l.id)
             FROM {_STAGE} s
             LEFT JOIN {person} p ON s.nid <> '' AND p.national_id_index = s.nid
             LEFT JOIN {household} h
@@ -437,26 +473,60 @@ def _resolve(
                    ON s.href <> '' AND r.member_id = %s AND r.source_key = s.href
             LEFT JOIN {entry} e
                    ON s.rkey <> '' AND e.member_id = %s AND e.source_key = s.rkey
+            LEFT JOIN {entry} l
+                   ON s.lkey <> '' AND l.member_id = %s AND l.source_key = s.lkey
             """,  # noqa: S608
-            [member.pk, member.pk, member.pk],
+            [member.pk, member.pk, member.pk, member.pk],
         )
         found = cursor.fetchall()
         cursor.execute(f"DELETE FROM {_STAGE}")  # noqa: S608
     resolved: dict[int, tuple[int | None, int | None]] = {}
     existing: set[int] = set()
-    # Aid to a merged record goes to the surviving record, in its household.
-    survivors = dict(
-        Person.objects.filter(pk__in={m for _, _, m, _, _ in found if m}).values_list(
-            "pk", "household_id"
-        )
-    )
+    survivors = _survivors({m for _, _, m, _, _ in found if m})
     for index, person_id, merged_into, household_id, entry_id in found:
         if entry_id is not None:
             existing.add(index)
         if merged_into is not None:
-            person_id, household_id = merged_into, survivors[merged_into]
+            person_id, household_id = survivors[merged_into]
         resolved[index] = (person_id, household_id)
     return resolved, existing
+
+
+def _survivors(merged_into: set[int]) -> dict[int, tuple[int, int | None]]:
+    """For each record others were merged into: the record that survives at the end of the
+    merges (a survivor may have been merged in turn) and its household. Aid to a merged
+    record goes there, as the form and the API send it."""
+    final: dict[int, int] = {pk: pk for pk in merged_into}
+    household: dict[int, int | None] = {}
+    if not merged_into:
+        return {}
+    pending = set(merged_into)
+    for _step in range(_MERGE_CHAIN_MAX):
+        step = {
+            pk: (into, home)
+            for pk, into, home in Person.objects.filter(pk__in=pending).values_list(
+                "pk", "merged_into_id", "household_id"
+            )
+        }
+        pending = set()
+        for start, current in final.items():
+            if current not in step:
+                continue
+            into, home = step[current]
+            if into is None:
+                household[start] = home
+            else:
+                final[start] = into
+                pending.add(into)
+        if not pending:
+            break
+    else:
+        raise RuntimeError(f"A chain of merges longer than {_MERGE_CHAIN_MAX} records.")
+    return {pk: (final[pk], household.get(pk)) for pk in merged_into}
+
+
+#: Records merged into records merged in turn: more steps than this is a loop, not a history.
+_MERGE_CHAIN_MAX = 100
 
 
 def _run(member: Member, rows: Sequence[AidRow], *, write: bool, by: Any) -> list[AidOutcome]:
@@ -467,18 +537,24 @@ def _run(member: Member, rows: Sequence[AidRow], *, write: bool, by: Any) -> lis
     seen_keys: dict[str, int] = {}
     for index, row in enumerate(rows):
         item, problems = _parse(row, index, lookups, nid_cache)
-        if row.key and row.key in seen_keys:
+        key = row.key
+        if item is not None:
+            key = item.key = row.key or content_key(item)
+            outcomes[index].key = key
+        if key and key in seen_keys:
             problems.append(
                 Problem(
                     "entry_ref",
                     AidError.KEY_REPEATED,
                     _("The same entry reference is on line %(line)s too.")
-                    % {"line": seen_keys[row.key]},
+                    % {"line": seen_keys[key]}
+                    if row.key
+                    else _("The same delivery is on line %(line)s too.") % {"line": seen_keys[key]},
                 )
             )
             item = None
-        elif row.key:
-            seen_keys[row.key] = row.line
+        elif key:
+            seen_keys[key] = row.line
         if item is None:
             outcomes[index].status = "rejected"
             outcomes[index].problems = [p.as_dict() for p in problems]
@@ -529,7 +605,7 @@ def _run(member: Member, rows: Sequence[AidRow], *, write: bool, by: Any) -> lis
         accepted.append(item)
     accepted, caught = _apply_rules(member, accepted, outcomes)
     if write:
-        _write(member, by, rows, accepted, outcomes, caught)
+        _write(member, by, accepted, outcomes, caught)
     return outcomes
 
 
@@ -596,7 +672,6 @@ def _apply_rules(
 def _write(
     member: Member,
     by: Any,
-    rows: Sequence[AidRow],
     items: list[_Parsed],
     outcomes: list[AidOutcome],
     caught: dict[int, aid_rules.Outcome],
@@ -648,21 +723,21 @@ def _write(
             "",
             None,
             item.note,
-            rows[item.index].key,
+            item.key,
             now,
             user_id,
         )
         for item in items
     ]
     with transaction.atomic():
-        keys = [rows[item.index].key for item in items]
+        keys = [item.key for item in items]
         ids = _insert_entries(member, columns, values, keys)
         for item in items:
             outcome = outcomes[item.index]
             outcome.status = "created"
-            outcome.entry_id = ids[rows[item.index].key]
+            outcome.entry_id = ids[item.key]
         _link_people(member, user_id, items)
-        _record_conflicts(items, caught, ids, rows, user_id)
+        _record_conflicts(items, caught, ids, user_id)
         if items:
             audit_record(
                 actor=by,
@@ -751,10 +826,9 @@ def _record_conflicts(
     items: list[_Parsed],
     caught: dict[int, aid_rules.Outcome],
     ids: dict[str, int],
-    rows: Sequence[AidRow],
     user_id: int | None,
 ) -> None:
-    by_ref = {-(item.index + 1): ids[rows[item.index].key] for item in items}
+    by_ref = {-(item.index + 1): ids[item.key] for item in items}
     resolution = AidConflict.RESOLUTION_BY_ACTION
     conflicts = []
     for item in items:
@@ -769,7 +843,7 @@ def _record_conflicts(
                     continue
                 conflicts.append(
                     AidConflict(
-                        entry_id=ids[rows[item.index].key],
+                        entry_id=ids[item.key],
                         other_id=other_id,
                         rule_id=finding.rule.id,
                         action=finding.action.value,

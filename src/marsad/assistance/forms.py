@@ -28,6 +28,7 @@ from marsad.assistance.selectors import (
     categories_for_choice,
 )
 from marsad.assistance.validation import AidEntryInput
+from marsad.engines.cells import CellError, parse_decimal
 from marsad.geo.models import Governorate
 from marsad.members.models import Member
 from marsad.programs.models import Program
@@ -40,8 +41,18 @@ def western_digits(value: Any) -> Any:
 
 
 class LocalDecimalField(forms.DecimalField):
+    """A number written as members write it, read as the import reads a cell
+    (`engines.cells.parse_decimal`): Arabic-Indic digits, `1,250.50`, a decimal comma."""
+
     def to_python(self, value: Any) -> Any:
-        return super().to_python(western_digits(value))
+        if isinstance(value, str) and value.strip():
+            try:
+                value = parse_decimal(value)
+            except CellError:
+                raise forms.ValidationError(
+                    self.error_messages["invalid"], code="invalid"
+                ) from None
+        return super().to_python(value)
 
 
 class LocalDateField(forms.DateField):

@@ -74,6 +74,22 @@ def amount_problems(
         problems.append(
             Problem("quantity", AidError.QUANTITY_INVALID, _("The quantity must be above zero."))
         )
+    elif _decimal_places(quantity) > AMOUNT_PLACES:
+        problems.append(
+            Problem(
+                "quantity",
+                AidError.QUANTITY_INVALID,
+                _("The quantity has more than two decimal places."),
+            )
+        )
+    if value is not None and _decimal_places(value) > AMOUNT_PLACES:
+        problems.append(
+            Problem(
+                "value",
+                AidError.VALUE_INVALID,
+                _("The value has more than two decimal places (piasters)."),
+            )
+        )
     if value is None:
         if category.unit_value is None:
             problems.append(
@@ -90,6 +106,16 @@ def amount_problems(
             Problem("value", AidError.VALUE_INVALID, _("The value must be zero or more, in EGP."))
         )
     return value, problems
+
+
+#: Decimal places of a delivery's quantity and value, as the ledger stores them.
+AMOUNT_PLACES = 2
+
+
+def _decimal_places(number: Decimal) -> int:
+    """1.50 has one, 1.005 three, 100 none."""
+    exponent = number.normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
 def period_problems(

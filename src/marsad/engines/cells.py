@@ -76,8 +76,28 @@ def is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+#: The ways a number is written in members' files and forms, after the digits are made
+#: Western and the currency and spaces are taken out. A comma is a thousands separator
+#: (groups of three) or, with one or two digits after it, a decimal comma; anything else
+#: ("1.2.3", "12,34,5") is not read as a number rather than read wrong.
+_NUMBER_FORMS = (
+    (re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?"), "plain"),  # 1250.5, 1.2E+05
+    (re.compile(r"[-+]?\d{1,3}(,\d{3})+(\.\d+)?"), "grouped"),  # 1,250.50
+    (re.compile(r"[-+]?\d+,\d{1,2}"), "decimal comma"),  # 12,5
+    (re.compile(r"[-+]?\d{1,3}(\.\d{3})+,\d+"), "grouped by points"),  # 1.250,50
+)
+#: How each form becomes Python's decimal notation.
+_AS_DECIMAL = {
+    "plain": lambda text: text,
+    "grouped": lambda text: text.replace(",", ""),
+    "decimal comma": lambda text: text.replace(",", "."),
+    "grouped by points": lambda text: text.replace(".", "").replace(",", "."),
+}
+
+
 def parse_decimal(value: object) -> Decimal:
-    """A number from a cell: `1,250.50`, `١٢٥٠٫٥`, `1250 جنيه`, 1250.5."""
+    """A number from a cell or a form: `1,250.50`, `١٢٥٠٫٥`, `1250 جنيه`, `12,5` (a decimal
+    comma), `1.250,50`, 1250.5."""
     if isinstance(value, bool):
         raise CellError(CellErrorCode.NOT_A_NUMBER, "A yes/no cell is not a number.")
     if isinstance(value, int | Decimal):
@@ -85,13 +105,15 @@ def parse_decimal(value: object) -> Decimal:
     elif isinstance(value, float):
         number = Decimal(repr(value))
     else:
-        text = _CURRENCY.sub("", western_digits(str(value))).strip().replace(" ", "")
-        if text.count(",") and text.count(".") == 0 and re.fullmatch(r"\d+,\d{1,2}", text):
-            text = text.replace(",", ".")  # a decimal comma: "12,5"
-        text = text.replace(",", "")
+        text = _CURRENCY.sub("", western_digits(str(value))).strip()
+        text = "".join(text.split())  # "1 250", with any kind of space
+        form = next((name for pattern, name in _NUMBER_FORMS if pattern.fullmatch(text)), None)
+        if form is None:
+            raise CellError(CellErrorCode.NOT_A_NUMBER, "The cell is not a number.")
+        text = _AS_DECIMAL[form](text)
         try:
             number = Decimal(text)
-        except InvalidOperation:
+        except InvalidOperation:  # pragma: no cover - the forms above are all decimals
             raise CellError(CellErrorCode.NOT_A_NUMBER, "The cell is not a number.") from None
     if not number.is_finite():
         raise CellError(CellErrorCode.NOT_A_NUMBER, "The cell is not a finite number.")

@@ -806,15 +806,16 @@ def _problem(field_name: str, code: ImportsError, message: str) -> Problem:
 # Aid ---------------------------------------------------------------------------------
 
 
-def aid_key(columns: Columns, cells: Sequence[object], raw: Mapping[str, object]) -> str:
-    """The delivery's reference if the file has one, else a hash of the mapped row.
+def aid_key(columns: Columns, cells: Sequence[object]) -> str:
+    """The delivery's reference in the file, "" when it has none (the aid batch then keys
+    the row by what it says: `assistance.batch.content_key`)."""
+    return columns.text(cells, "entry_ref")
 
-    The hash makes re-importing the same rows idempotent; two identical rows of one file
-    (same person, category, date, quantity...) are then one delivery.
-    """
-    ref = columns.text(cells, "entry_ref")
-    if ref:
-        return ref
+
+def legacy_aid_key(raw: Mapping[str, object]) -> str:
+    """The key imports gave a row without a reference before `content_key`: a hash of its
+    mapped cells as written. Deliveries stored under it are found by it, so a file imported
+    then adds nothing when imported again."""
     digest = hashlib.sha256(
         "\x1f".join(f"{name}={_key_text(raw[name])}" for name in sorted(raw)).encode()
     )
@@ -822,9 +823,7 @@ def aid_key(columns: Columns, cells: Sequence[object], raw: Mapping[str, object]
 
 
 def _key_text(value: object) -> str:
-    """A cell as the delivery keys of earlier imports hashed it: a date cell of a workbook
-    with its time of day (keys stored before must still match, or importing the same file
-    again would add its deliveries twice)."""
+    """A cell as `legacy_aid_key` hashed it: a date cell of a workbook with its time of day."""
     if isinstance(value, datetime.datetime):
         return value.isoformat(sep=" ")
     return cell_text(value)

@@ -57,6 +57,7 @@ from marsad.imports.parsing import (
     data_rows,
     estimate_data_rows,
     household_groups,
+    legacy_aid_key,
     read_header,
 )
 from marsad.matching.files import other_sheets
@@ -429,12 +430,9 @@ def _aid_rows(run: _Run) -> Iterator[list[tuple[aid_batch.AidRow, Sequence[objec
         rows = []
         for source in chunk:
             raw = aid_raw(columns, source.cells)
-            rows.append(
-                (
-                    aid_batch.AidRow(aid_key(columns, source.cells, raw), source.line, raw),
-                    source.cells,
-                )
-            )
+            key = aid_key(columns, source.cells)
+            legacy = "" if key else legacy_aid_key(raw)
+            rows.append((aid_batch.AidRow(key, source.line, raw, legacy), source.cells))
         yield rows
 
 

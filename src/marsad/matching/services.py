@@ -14,6 +14,7 @@ from marsad.core.audit import audit_record
 from marsad.core.errors import ApplicationError
 from marsad.matching.errors import MatchingError
 from marsad.matching.models import DuplicateCase
+from marsad.matching.selectors import visible_in_full
 from marsad.members.models import Role
 from marsad.registry.models import Person
 
@@ -68,10 +69,28 @@ def cases_open_bulk(*, pairs: list[CasePair], source: str) -> int:
 
 
 def can_decide(user: Any, case: DuplicateCase) -> bool:
+    """Whether `user` may say the two records are different people (which moves nothing):
+    the coalition's reviewers, and the admins and case workers of a member involved."""
     if user.is_coalition_wide:
         return True
     involved = {case.person_a.member_id, case.person_b.member_id}
     return user.member_id in involved and user.role in {Role.MEMBER_ADMIN, Role.CASE_WORKER}
+
+
+def can_merge(user: Any, case: DuplicateCase) -> bool:
+    """Whether `user` may merge the two records, or undo their merge.
+
+    A merge moves every member's service links to the surviving record, so a member serving
+    one record then sees the other in full. A member may therefore merge only records it
+    sees both in full (its own two registrations of one person); a pair with another
+    member's record, whose details it is not shown, is for the coalition's reviewers.
+    """
+    if not can_decide(user, case):
+        return False
+    if user.is_coalition_wide:
+        return True
+    pair = {case.person_a_id, case.person_b_id}
+    return visible_in_full(user, list(pair)) == pair
 
 
 def _require_open(case: DuplicateCase, *statuses: str) -> None:
@@ -91,7 +110,7 @@ def case_merge(*, case: DuplicateCase, by: Any) -> Person:
     case so that `case_undo` can put it back exactly.
     """
     case = DuplicateCase.objects.select_for_update().get(pk=case.pk)
-    if not can_decide(by, case):
+    if not can_merge(by, case):
         raise PermissionDenied
     _require_open(case, DuplicateCase.Status.OPEN, DuplicateCase.Status.UNDONE)
     survivor, merged = case.person_a, case.person_b
@@ -146,7 +165,7 @@ def case_undo(*, case: DuplicateCase, by: Any) -> None:
     from marsad.registry.models import ServiceLink
 
     case = DuplicateCase.objects.select_for_update().get(pk=case.pk)
-    if not can_decide(by, case):
+    if not can_merge(by, case):
         raise PermissionDenied
     _require_open(case, DuplicateCase.Status.MERGED)
     record = case.merge_record

@@ -52,6 +52,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "left": left,
             "right": right,
             "can_decide": services.can_decide(user, case),
+            "can_merge": services.can_merge(user, case),
         },
     )
 
