@@ -226,6 +226,39 @@ def test_live_check_stops_an_existing_id_and_warns_on_a_variant(client, nour_wor
     assert "الشافعي" not in html  # another member's person: no name
 
 
+def test_live_check_is_audited_like_the_apis_check(client, nour_worker, amal_worker):
+    person = register(nour_worker, [head()]).created[0]
+    client.force_login(amal_worker)
+    client.post(reverse("registry:register_household"), {"governorate": "24"})
+    client.post(reverse("registry:register_check"), {"full_name": "محمد", "national_id": NID})
+    event = AuditEvent.objects.get(actor=amal_worker, action="view")
+    assert (event.target_type, event.target_id, event.target_label, event.pii) == (
+        "registry.person",
+        str(person.pk),
+        "",
+        False,
+    )
+    assert event.changes == {
+        "lookup": "check",
+        "national_id": "**********4597",
+        "exact": person.pk,
+        "candidates": [],
+    }
+    assert NID not in str(event.changes)
+    # A name without an ID: one event per request, with the candidates shown.
+    client.post(
+        reverse("registry:register_check"),
+        {"full_name": "محمد احمد على الشافعى", "birth_date": "1982-08-15", "gender": "M"},
+    )
+    event = AuditEvent.objects.filter(actor=amal_worker, action="view").latest("pk")
+    assert event.changes == {"lookup": "check", "exact": None, "candidates": [person.pk]}
+    assert event.target_id == ""
+    assert AuditEvent.objects.filter(actor=amal_worker, action="view").count() == 2
+    # Nothing typed, nothing looked up: no event.
+    client.post(reverse("registry:register_check"), {"full_name": ""})
+    assert AuditEvent.objects.filter(actor=amal_worker, action="view").count() == 2
+
+
 def test_review_queue_hides_other_members_people_and_merges_and_undoes(
     client, nour_worker, amal_worker
 ):

@@ -79,7 +79,12 @@ class NationalId:
     @property
     def masked(self) -> str:
         """Only the last four digits visible: "**********4597"."""
-        return "*" * (LENGTH - 4) + self.value[-4:]
+        return mask_national_id(self.value)
+
+
+def mask_national_id(value: str) -> str:
+    """A 14-digit ID with only its last four digits visible: "**********4597"."""
+    return "*" * (LENGTH - 4) + value[-4:]
 
 
 def clean_national_id(raw: str) -> str:

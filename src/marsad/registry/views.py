@@ -15,10 +15,11 @@ from marsad.core.errors import ApplicationError
 from marsad.core.navigation import roles_for
 from marsad.core.permissions import role_required
 from marsad.engines.linkage.records import clean_record
-from marsad.engines.nid import NationalIdError, parse_national_id
+from marsad.engines.nid import NationalIdError, mask_national_id, parse_national_id
 from marsad.engines.vulnerability import AssessmentError
 from marsad.matching.linkage import governorate_index
 from marsad.matching.selectors import (
+    Candidate,
     coordination_summary,
     exact_national_id,
     find_duplicates,
@@ -192,13 +193,15 @@ def register_check(request: HttpRequest) -> HttpResponse:
     raw["record_id"], raw["governorate"] = "new", governorate
     context: dict[str, Any] = {}
     record = clean_record(raw, today=timezone.localdate(), governorates=governorate_index())
+    existing: Person | None = None
+    shown: list[Candidate] = []
     if record.national_id:
         existing = exact_national_id(blind_index(record.national_id))
         if existing is not None:
             context["existing"] = coordination_summary(existing).as_dict()
-    if "existing" not in context and record.first:
-        candidates = find_duplicates(record)
-        visible = visible_in_full(request.user, [c.person.pk for c in candidates])
+    if existing is None and record.first:
+        shown = find_duplicates(record)[:5]
+        visible = visible_in_full(request.user, [c.person.pk for c in shown])
         context["candidates"] = [
             {
                 "probability": c.probability,
@@ -206,8 +209,24 @@ def register_check(request: HttpRequest) -> HttpResponse:
                 "registered_by": str(c.person.member),
                 "name": c.person.full_name if c.person.pk in visible else None,
             }
-            for c in candidates[:5]
+            for c in shown
         ]
+    if record.national_id or record.first:
+        # A coalition-wide look-up, audited as the API's check is: one event per request,
+        # the national ID reduced to its last four digits, no one named.
+        changes: dict[str, Any] = {"lookup": "check"}
+        if record.national_id:
+            changes["national_id"] = mask_national_id(record.national_id)
+        changes["exact"] = existing.pk if existing else None
+        changes["candidates"] = [c.person.pk for c in shown]
+        audit_record(
+            actor=request.user,
+            action="view",
+            target_type=Person._meta.label_lower,
+            target_id=str(existing.pk) if existing else "",
+            changes=changes,
+            request=request,
+        )
     return render(request, "registry/_duplicates.html", context)
 
 
