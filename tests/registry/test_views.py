@@ -33,6 +33,33 @@ def test_person_page_is_audited_and_masks_the_id(client, nour_worker):
     assert AuditEvent.objects.filter(action="view", pii=True, target_id=str(person.pk)).count() == 1
 
 
+def test_the_edit_page_is_audited_like_the_person_page(client, nour_worker):
+    person = register(nour_worker, [head()]).created[0]
+    client.force_login(nour_worker)
+    url = reverse("registry:person_edit", args=[person.pk])
+    views = AuditEvent.objects.filter(action="view", target_id=str(person.pk))
+    html = client.get(url).content.decode()
+    assert "محمد أحمد علي الشافعي" in html
+    event = views.get()
+    assert (event.actor, event.target_type, event.pii) == (nour_worker, "registry.person", True)
+    # Shown again with an error: viewed again.
+    response = client.post(url, {**HEAD_FORM, "national_id": "", "gender": ""})
+    assert response.status_code == 200
+    assert views.count() == 2
+    # Saved: the change is audited, and no page was shown.
+    response = client.post(url, {**HEAD_FORM, "national_id": "", "phone": "01012345678"})
+    assert response.status_code == 302
+    assert views.count() == 2
+    assert AuditEvent.objects.filter(action="update", target_id=str(person.pk)).exists()
+
+
+def test_another_member_cannot_open_the_edit_page(client, nour_worker, amal_worker):
+    person = register(nour_worker, [head()]).created[0]
+    client.force_login(amal_worker)
+    assert client.get(reverse("registry:person_edit", args=[person.pk])).status_code == 404
+    assert not AuditEvent.objects.filter(actor=amal_worker).exists()
+
+
 def test_another_members_user_gets_404_on_the_person_and_the_id(client, nour_worker, amal_worker):
     person = register(nour_worker, [head()]).created[0]
     client.force_login(amal_worker)

@@ -367,4 +367,6 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("The changes were saved."))
             return redirect("registry:person_detail", pk=person.pk)
+    # The form shows the person's details, as the person page does: a view of personal data.
+    audit_record(actor=user, action="view", target=person, pii=True, request=request)
     return render(request, "registry/person_form.html", context)
