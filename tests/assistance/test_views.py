@@ -260,6 +260,30 @@ def test_ledger_lists_the_members_entries_only(client, shared_household, nour, a
     assert theirs not in page.object_list
 
 
+def test_each_ledger_page_shown_is_one_audited_view_of_personal_data(
+    client, shared_household, nour, nour_worker
+):
+    person = shared_household.people.order_by("pk").first()
+    named = entry_create(member=nour, household=shared_household, person=person)
+    household_only = entry_create(member=nour, household=shared_household)
+    client.force_login(nour_worker)
+    html = client.get(reverse("aid:entry_list")).content.decode()
+    assert person.full_name in html
+    event = AuditEvent.objects.get(action="view", actor=nour_worker)
+    assert (event.target_type, event.target_id, event.pii) == ("assistance.aidentry", "", True)
+    assert event.changes == {
+        "list": "aid_ledger",
+        "page": 1,
+        "entries": [household_only.pk, named.pk],
+        "people": [person.pk],
+    }
+    client.get(reverse("aid:entry_list"), {"page": "1"})
+    assert AuditEvent.objects.filter(action="view", actor=nour_worker).count() == 2
+    # A filter that shows no one is no view of personal data.
+    client.get(reverse("aid:entry_list"), {"category": "surgery"})
+    assert AuditEvent.objects.filter(action="view", actor=nour_worker).count() == 2
+
+
 def test_household_page_shows_aid_history_masked(client, shared_household, nour, amal, nour_worker):
     entry_create(member=nour, household=shared_household, value="123")
     entry_create(member=amal, household=shared_household, value="987", category="surgery")

@@ -242,6 +242,22 @@ def entry_list(request: HttpRequest) -> HttpResponse:
             kind=data["kind"] or "",
         )
     page = _page(request, selectors.entry_list(user=request.user, filters=filters))
+    if page.object_list:
+        # The rows name the people who received aid: one view of personal data per page shown.
+        audit_record(
+            actor=request.user,
+            action="view",
+            target_type=AidEntry._meta.label_lower,
+            target_label=f"aid ledger, page {page.number}",
+            pii=True,
+            changes={
+                "list": "aid_ledger",
+                "page": page.number,
+                "entries": [entry.pk for entry in page.object_list],
+                "people": sorted({e.person_id for e in page.object_list if e.person_id}),
+            },
+            request=request,
+        )
     return render(
         request,
         "assistance/entry_list.html",
