@@ -66,6 +66,11 @@ def api_client(user=None):
     return client
 
 
+def search(client, national_id):
+    """The coalition-wide search, with the national ID in the body (never in the URL)."""
+    return client.post("/api/people/search/", {"national_id": national_id}, format="json")
+
+
 def register(user, *people, **fields):
     return api_client(user).post("/api/households/", household(*people, **fields), format="json")
 
@@ -108,31 +113,31 @@ def test_a_request_without_a_token_is_401():
 def test_an_unknown_token_is_401():
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION="Token 0123456789abcdef0123456789abcdef01234567")
-    response = client.get("/api/people/search/", {"national_id": NID})
+    response = search(client, NID)
     assert response.status_code == 401
     assert response.json()["code"] == "api.authentication_failed"
 
 
 def test_a_token_authenticates(case_worker):
-    response = api_client(case_worker).get("/api/people/search/", {"national_id": NID})
+    response = search(api_client(case_worker), NID)
     assert response.status_code == 200
     assert response.json() == {"exists": False, "summary": None}
 
 
 def test_a_signed_in_session_authenticates_too(client, case_worker):
     client.force_login(case_worker)
-    response = client.get("/api/people/search/", {"national_id": NID})
+    response = client.post(
+        "/api/people/search/", {"national_id": NID}, content_type="application/json"
+    )
     assert response.status_code == 200
 
 
 def test_requests_beyond_the_rate_are_throttled(monkeypatch, case_worker):
     monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", {"user": "2/min"})
     client = api_client(case_worker)
-    statuses = [
-        client.get("/api/people/search/", {"national_id": NID}).status_code for _ in range(3)
-    ]
+    statuses = [search(client, NID).status_code for _ in range(3)]
     assert statuses == [200, 200, 429]
-    response = client.get("/api/people/search/", {"national_id": NID})
+    response = search(client, NID)
     assert response.json()["code"] == "api.throttled"
     assert int(response["Retry-After"]) > 0
 
@@ -399,7 +404,7 @@ def test_a_volunteer_cannot_read_people():
 def test_search_finds_an_id_registered_by_another_member_without_pii(case_worker, other_worker):
     register(case_worker, head())
     person = Person.objects.get()
-    response = api_client(other_worker).get("/api/people/search/", {"national_id": NID})
+    response = search(api_client(other_worker), NID)
     assert response.status_code == 200
     assert response.json() == {
         "exists": True,
@@ -439,7 +444,7 @@ def test_search_finds_an_id_registered_by_another_member_without_pii(case_worker
     ],
 )
 def test_search_with_a_malformed_id_is_400_with_the_registry_code(case_worker, national_id, code):
-    response = api_client(case_worker).get("/api/people/search/", {"national_id": national_id})
+    response = search(api_client(case_worker), national_id)
     assert response.status_code == 400
     body = response.json()
     assert (body["code"], body["field"]) == (code, "national_id")
@@ -447,12 +452,32 @@ def test_search_with_a_malformed_id_is_400_with_the_registry_code(case_worker, n
 
 
 def test_search_without_an_id_is_400(case_worker):
-    response = api_client(case_worker).get("/api/people/search/")
+    response = api_client(case_worker).post("/api/people/search/", {}, format="json")
     assert response.status_code == 400
     assert (response.json()["code"], response.json()["field"]) == (
         "core.invalid_input",
         "national_id",
     )
+
+
+def test_a_national_id_in_the_url_is_refused_and_not_looked_up(case_worker):
+    register(case_worker, head())
+    client = api_client(case_worker)
+    response = client.get("/api/people/search/", {"national_id": NID})
+    assert response.status_code == 400
+    body = response.json()
+    assert (body["code"], body["field"]) == ("api.national_id_in_url", "national_id")
+    assert "POST" in body["message"]
+    assert NID not in response.content.decode()
+    assert not AuditEvent.objects.filter(action="view").exists()
+    # A GET without an ID is simply not a method of this endpoint.
+    response = client.get("/api/people/search/")
+    assert response.status_code == 405
+    assert response.json()["code"] == "api.method_not_allowed"
+    assert "GET" not in response["Allow"]
+    # Without credentials, the answer is still 401 first.
+    response = api_client().get("/api/people/search/", {"national_id": NID})
+    assert response.status_code == 401
 
 
 # Checking a person before registering
@@ -590,9 +615,9 @@ def test_api_token_creates_then_shows_then_resets_a_token(case_worker):
     assert not AuditEvent.objects.filter(changes__icontains=new_key).exists()
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {new_key}")
-    assert client.get("/api/people/search/", {"national_id": NID}).status_code == 200
+    assert search(client, NID).status_code == 200
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
-    assert client.get("/api/people/search/", {"national_id": NID}).status_code == 401
+    assert search(client, NID).status_code == 401
 
 
 def test_api_token_warns_about_a_role_without_api_access():

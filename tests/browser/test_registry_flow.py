@@ -56,8 +56,16 @@ def test_register_warn_stop_merge_and_undo(browser, live_server):
     assert Person.objects.filter(member__slug="nour").count() == 1
     page.context.clear_cookies()
 
-    # Another member's case worker types a spelling variant with no ID: warned while typing.
+    # Another member's case worker searches the coalition: the ID never reaches the URL.
     log_in(page, live_server, "amal-case")
+    page.goto(f"{live_server.url}/registry/search/")
+    page.fill("#national_id", NID)
+    page.locator("form.card button[type=submit]").click()
+    page.get_by_test_id("already-registered").wait_for()
+    assert NID not in page.url
+    assert "مؤسسة النور" in page.get_by_test_id("already-registered").inner_text()
+
+    # A spelling variant with no ID: warned while typing.
     start_household(page, live_server)
     fill_person(page, name="محمد احمد على الشافعى", birth_date="1982-08-15")
     warning = page.get_by_test_id("possible-duplicates")

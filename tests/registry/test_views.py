@@ -1,6 +1,7 @@
 """Registry pages: who sees what, the wizard end to end, the live duplicate check."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from marsad.core.models import AuditEvent
@@ -95,19 +96,45 @@ def test_a_coordinator_cannot_reach_registry_pages(client, nour_worker):
 def test_coalition_search_gives_existence_and_coordination_only(client, nour_worker, amal_worker):
     register(nour_worker, [head()])
     client.force_login(amal_worker)
-    html = client.get(
+    html = client.post(
         reverse("registry:search"), {"national_id": "٢٨٢٠٨١٥١٣٠٤٥٩٧"}
     ).content.decode()
     assert "already-registered" in html
     assert str(nour_worker.member) in html
     assert "الشافعي" not in html
     assert "لتخدم هذا الشخص، أضفه أثناء تسجيل أسرته" in html  # how to serve them from here
-    html = client.get(
+    html = client.post(
         reverse("registry:search"), {"national_id": "29001011234567"}
     ).content.decode()
     assert "not-found" in html
-    html = client.get(reverse("registry:search"), {"national_id": "123"}).content.decode()
+    html = client.post(reverse("registry:search"), {"national_id": "123"}).content.decode()
     assert "يجب أن يتكون الرقم القومي من 14 رقمًا بالضبط" in html
+
+
+def test_coalition_search_keeps_the_national_id_out_of_the_url(client, nour_worker, amal_worker):
+    register(nour_worker, [head()])
+    client.force_login(amal_worker)
+    html = client.get(reverse("registry:search")).content.decode()
+    assert 'method="post"' in html
+    assert "csrfmiddlewaretoken" in html
+    # An ID in the query string (an old bookmark) is neither looked up nor shown back.
+    html = client.get(reverse("registry:search"), {"national_id": NID}).content.decode()
+    assert "already-registered" not in html
+    assert f'value="{NID}"' not in html
+    assert not AuditEvent.objects.filter(actor=amal_worker).exists()
+    # The search is sent by POST, with its CSRF token.
+    csrf_client = Client(enforce_csrf_checks=True)
+    csrf_client.force_login(amal_worker)
+    assert csrf_client.post(reverse("registry:search"), {"national_id": NID}).status_code == 403
+    page = csrf_client.get(reverse("registry:search"))
+    token = page.context["csrf_token"]
+    response = csrf_client.post(
+        reverse("registry:search"), {"national_id": NID, "csrfmiddlewaretoken": str(token)}
+    )
+    assert response.status_code == 200
+    assert "already-registered" in response.content.decode()
+    event = AuditEvent.objects.get(actor=amal_worker)
+    assert (event.target_type, event.target_label) == ("registry.search", "national ID ending 4597")
 
 
 def test_the_wizard_registers_a_household(client, nour_worker):

@@ -33,6 +33,7 @@ class ApiError(ErrorCode):
     AUTHENTICATION_FAILED = "api.authentication_failed"
     PARSE_ERROR = "api.parse_error"
     METHOD_NOT_ALLOWED = "api.method_not_allowed"
+    NATIONAL_ID_IN_URL = "api.national_id_in_url"
     NOT_ACCEPTABLE = "api.not_acceptable"
     UNSUPPORTED_MEDIA_TYPE = "api.unsupported_media_type"
     THROTTLED = "api.throttled"

@@ -207,7 +207,9 @@ class PersonCheckSerializer(PersonInputSerializer):
     )
 
 
-class PersonSearchQuerySerializer(serializers.Serializer):
+class PersonSearchSerializer(serializers.Serializer):
+    """The search criteria, sent in the JSON body: a national ID never goes in a URL."""
+
     national_id = serializers.CharField(max_length=40, help_text="The 14-digit national ID.")
 
 

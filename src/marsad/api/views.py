@@ -13,6 +13,7 @@ from typing import Any
 
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.permissions import IsAuthenticated
@@ -20,7 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from marsad.api.errors import application_error_body, invalid_input_error
+from marsad.api.errors import ApiError, application_error_body, invalid_input_error
 from marsad.api.permissions import (
     CanRecordAid,
     CanRegisterHouseholds,
@@ -48,8 +49,8 @@ from marsad.api.serializers import (
     PersonCheckSerializer,
     PersonDetailSerializer,
     PersonInputSerializer,
-    PersonSearchQuerySerializer,
     PersonSearchResultSerializer,
+    PersonSearchSerializer,
     ReachQuerySerializer,
     ReachReportSerializer,
 )
@@ -419,23 +420,52 @@ class PersonSearchView(APIView):
     @extend_schema(
         operation_id="person_search",
         summary="Is this national ID registered anywhere in the coalition?",
-        description="Coalition-wide, without personal data. Every look-up is audited.",
+        description=(
+            "Coalition-wide, without personal data. Every look-up is audited. The national ID "
+            "goes in the JSON body, never in the URL (which server logs and browser history "
+            "keep): a GET with `national_id` in its query string is refused with 400 "
+            "`api.national_id_in_url`."
+        ),
         tags=["registry"],
-        parameters=[PersonSearchQuerySerializer],
+        request=PersonSearchSerializer,
         responses={
             200: PersonSearchResultSerializer,
             400: ERROR_400,
             401: ERROR_401,
             403: ERROR_403,
         },
+        examples=[
+            OpenApiExample(
+                "Search by national ID",
+                request_only=True,
+                value={"national_id": PERSON_EXAMPLE["national_id"]},
+            )
+        ],
     )
-    def get(self, request: Request) -> Response:
-        query = PersonSearchQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
+    def post(self, request: Request) -> Response:
+        criteria = PersonSearchSerializer(data=request.data)
+        criteria.is_valid(raise_exception=True)
         result = person_search(
-            user=request.user, national_id=query.validated_data["national_id"], request=request
+            user=request.user,
+            national_id=criteria.validated_data["national_id"],
+            request=request,
         )
         return Response(PersonSearchResultSerializer(result).data)
+
+    def http_method_not_allowed(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """A GET with a national ID in the URL says where the ID goes instead; the ID is
+        not looked up (nor audited), so that no client comes to rely on it."""
+        if request.method == "GET" and "national_id" in request.query_params:
+            raise ApplicationError(
+                code=ApiError.NATIONAL_ID_IN_URL,
+                message=_(
+                    "National IDs are not accepted in the URL, where server logs and browser "
+                    "history keep them: send the search by POST with the national ID in the "
+                    "JSON body."
+                ),
+                field="national_id",
+            )
+        return super().http_method_not_allowed(request, *args, **kwargs)
 
 
 # The aid ledger

@@ -105,8 +105,12 @@ def person_reveal_national_id(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(*REGISTRY_ROLES)
 def coalition_search(request: HttpRequest) -> HttpResponse:
-    """Is this national ID registered anywhere in the coalition? Existence and coordination."""
-    raw = request.GET.get("national_id", "").strip()
+    """Is this national ID registered anywhere in the coalition? Existence and coordination.
+
+    The ID is sent by POST and answered on that response, never in the URL (which server
+    logs and browser history keep); a GET shows the empty form, whatever its query string.
+    """
+    raw = request.POST.get("national_id", "").strip() if request.method == "POST" else ""
     context: dict[str, Any] = {"query": raw}
     if raw:
         try:
