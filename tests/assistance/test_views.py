@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from marsad.assistance.models import AidConflict, AidEntry
 from marsad.core.models import AuditEvent
 from marsad.members.models import Role
-from tests.assistance.factories import entry_create
+from tests.assistance.factories import entry_create, family_create
 from tests.factories import member_create, secretariat_create, user_create
 
 pytestmark = pytest.mark.django_db
@@ -176,6 +176,57 @@ def test_live_check_tells_what_the_household_already_received(
         {"household": shared_household.pk, "category": "food-box", "delivered_on": MARCH},
     )
     assert "finding-" not in quiet.content.decode()
+
+
+def _check(client, household, **fields):
+    response = client.post(
+        reverse("aid:entry_check"),
+        {"household": household.pk, "category": "monthly-cash", "delivered_on": MARCH, **fields},
+    )
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_live_check_of_a_correction_leaves_out_the_entry_corrected(
+    client, shared_household, nour_worker
+):
+    post_record(client, nour_worker, shared_household)
+    entry = AidEntry.objects.get()
+    page = client.get(reverse("aid:entry_correct", args=[entry.pk])).content.decode()
+    assert f'name="corrects" value="{entry.pk}"' in page
+    assert "finding-" in _check(client, shared_household)  # a new delivery would conflict
+    assert "finding-" not in _check(client, shared_household, corrects=entry.pk)
+    # Another delivery of the same month still counts.
+    other = entry_create(
+        member=nour_worker.member,
+        household=shared_household,
+        category="monthly-cash",
+        delivered_on=datetime.date(2025, 3, 20),
+    )
+    assert "finding-" in _check(client, shared_household, corrects=entry.pk)
+    assert "finding-" in _check(client, shared_household, corrects=other.pk)
+
+
+def test_live_check_ignores_an_entry_the_user_may_not_correct(
+    client, shared_household, nour, nour_worker, amal_worker
+):
+    theirs = entry_create(
+        member=amal_worker.member, household=shared_household, category="monthly-cash"
+    )
+    elsewhere = entry_create(
+        member=nour,
+        household=family_create(member=nour, size=1),
+        category="monthly-cash",
+    )
+    client.force_login(nour_worker)
+    plain = _check(client, shared_household)
+    assert 'data-testid="finding-block"' in plain
+    # Another member's delivery, one to another household, an id that does not exist, or a
+    # malformed one: the answer is the same as for a new delivery.
+    for corrects in (theirs.pk, elsewhere.pk, theirs.pk + 1000, "x", "9" * 40):
+        assert _check(client, shared_household, corrects=corrects) == plain
+    assert AidEntry.objects.count() == 2
+    assert not AuditEvent.objects.filter(actor=nour_worker).exists()
 
 
 # Reversal and correction -------------------------------------------------------------

@@ -153,6 +153,17 @@ def may_change_entry(user: Any, entry: AidEntry) -> bool:
     return may_record_aid(user) and user.member_id == entry.member_id
 
 
+def correctable_entry(*, user: Any, pk: int, household: Household) -> AidEntry | None:
+    """The delivery to `household` that `user` is correcting, if they may correct it (see
+    `may_change_entry`); otherwise None, as if no entry were named, so that another member's
+    entry id neither changes what the rules say nor tells whether it exists."""
+    if not may_record_aid(user):
+        return None
+    return AidEntry.objects.filter(
+        pk=pk, member_id=user.member_id, household=household, kind=AidEntry.Kind.DELIVERY
+    ).first()
+
+
 def categories_for_choice() -> list[tuple[str, str]]:
     """Active categories as (code, label), sub-categories indented under their parent."""
     categories = list(AidCategory.objects.filter(is_active=True).select_related("parent"))

@@ -78,16 +78,19 @@ def _check(
     return outcome, rules
 
 
-def aid_entry_check(*, member: Member, data: AidEntryInput) -> list[dict[str, Any]]:
+def aid_entry_check(
+    *, member: Member, data: AidEntryInput, replaces: AidEntry | None = None
+) -> list[dict[str, Any]]:
     """What the rules would say about this delivery, without recording it.
 
     Input problems are not reported here (the form shows them on submit): an incomplete
-    form simply has no findings yet.
+    form simply has no findings yet. When the delivery corrects `replaces`, the rules see
+    it without the entry it replaces, as `aid_entry_correct` does.
     """
     clean, _problems = validate_entry(member, data)
     if clean is None:
         return []
-    outcome, rules = _check(member, clean)
+    outcome, rules = _check(member, clean, exclude=replaces.pk if replaces else None)
     return describe_findings(outcome.findings, rules)
 
 

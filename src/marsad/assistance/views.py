@@ -201,10 +201,17 @@ def entry_check(request: HttpRequest) -> HttpResponse:
     """While filling the form: what the duplicate-aid rules say (htmx fragment).
 
     Only the beneficiary, category and dates matter to the rules, so a missing amount is
-    not a reason to stay silent.
+    not a reason to stay silent. The correction form names the delivery it corrects
+    (`corrects`): the rules leave that one out, as saving the correction does.
     """
     user: Any = request.user
     household, _person = _beneficiary(request)
+    corrects = request.POST.get("corrects", "")
+    replaces = (
+        selectors.correctable_entry(user=user, pk=int(corrects), household=household)
+        if corrects.isascii() and corrects.isdigit() and len(corrects) <= 18
+        else None
+    )
     post = request.POST.copy()
     post.setdefault("quantity", "1")
     if not post.get("quantity"):
@@ -217,7 +224,7 @@ def entry_check(request: HttpRequest) -> HttpResponse:
     findings: list[dict[str, Any]] = []
     if form.is_valid():
         data: AidEntryInput = form.entry_input(household_id=household.pk)
-        findings = aid_entry_check(member=user.member, data=data)
+        findings = aid_entry_check(member=user.member, data=data, replaces=replaces)
     return render(
         request,
         "assistance/_findings.html",
