@@ -174,6 +174,9 @@ X_FRAME_OPTIONS = "DENY"
 # 32 bytes) and the blind-index key used for exact look-ups without decrypting.
 MARSAD_PII_KEY = os.environ.get("MARSAD_PII_KEY", "")
 MARSAD_BLIND_INDEX_KEY = os.environ.get("MARSAD_BLIND_INDEX_KEY", "")
+# Days an uploaded import file and its rejected rows are kept after the last work on them
+# (`marsad purge_imports`, run daily from cron).
+MARSAD_IMPORT_KEEP_DAYS = int(os.environ.get("MARSAD_IMPORT_KEEP_DAYS", "90"))
 
 # The REST API that member systems call (docs/api.md): a token per user (`marsad api_token`)
 # or the signed-in session; every response is JSON; errors carry the services' stable codes.

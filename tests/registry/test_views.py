@@ -1,6 +1,7 @@
 """Registry pages: who sees what, the wizard end to end, the live duplicate check."""
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 
@@ -154,6 +155,10 @@ def test_the_wizard_registers_a_household(client, nour_worker):
         },
     )
     assert response.status_code == 302
+    # The draft waits in the session store encrypted: the ID is not readable there.
+    stored = Session.objects.get(session_key=client.session.session_key).session_data
+    assert NID not in stored
+    assert NID not in str(Session.objects.get().get_decoded())
     response = client.post(reverse("registry:register_confirm"))
     household = Household.objects.get()
     assert response["Location"] == reverse("registry:household_detail", args=[household.pk])

@@ -13,6 +13,7 @@ class ImportsError(ErrorCode):
     UNKNOWN_COLUMN = "imports.unknown_column"
     UNKNOWN_FIELD = "imports.unknown_field"
     WRONG_STATUS = "imports.wrong_status"
+    PURGED = "imports.purged"
     # Values inside a row
     INVALID_DATE = "imports.invalid_date"
     INCOMPLETE_DATE = "imports.incomplete_date"

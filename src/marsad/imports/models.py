@@ -8,6 +8,7 @@ rows, in the file's own columns, so that none is lost and all can be downloaded.
 
 from __future__ import annotations
 
+import json
 import uuid
 from pathlib import PurePath
 from typing import Any
@@ -15,6 +16,8 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from marsad.core.crypto import decrypt_pii, encrypt_pii
 
 
 def upload_path(_instance: Any, filename: str) -> str:
@@ -103,6 +106,12 @@ class ImportBatch(models.Model):
     previewed_at = models.DateTimeField(_("checked at"), null=True, blank=True)
     started_at = models.DateTimeField(_("import started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("import finished at"), null=True, blank=True)
+    purged_at = models.DateTimeField(
+        _("file and rejected rows removed at"),
+        null=True,
+        blank=True,
+        help_text=_("Removed when kept longer than the retention period allows."),
+    )
 
     class Meta:
         verbose_name = _("import")
@@ -136,7 +145,12 @@ class ImportBatch(models.Model):
 
 
 class ImportRejection(models.Model):
-    """One rejected row of a file, as it was written, with every reason."""
+    """One rejected row of a file, as it was written, with every reason.
+
+    The row holds personal data (national IDs, names, phones): it is stored encrypted as the
+    registry stores national IDs (`core.crypto`), and read back only for the rejected-rows
+    download. Build one with `ImportRejection.of(...)`; read the row with `row_as_written`.
+    """
 
     class Stage(models.TextChoices):
         PREVIEW = "preview", _("Preview")
@@ -147,7 +161,7 @@ class ImportRejection(models.Model):
     )
     stage = models.CharField(_("stage"), max_length=8, choices=Stage.choices)
     line = models.PositiveIntegerField(_("line of the file"))
-    raw = models.JSONField(_("the row as written"), default=dict)
+    sealed_row = models.TextField(_("the row as written (encrypted)"), default="", editable=False)
     problems = models.JSONField(_("problems"), default=list)
 
     class Meta:
@@ -158,6 +172,29 @@ class ImportRejection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.batch_id}:{self.line}"
+
+    @classmethod
+    def of(
+        cls,
+        *,
+        batch: ImportBatch,
+        stage: str,
+        line: int,
+        row: dict[str, str],
+        problems: list[dict[str, str]],
+    ) -> ImportRejection:
+        """A rejected row, its cells (column name → text as written) sealed."""
+        return cls(
+            batch=batch,
+            stage=stage,
+            line=line,
+            sealed_row=encrypt_pii(json.dumps(row, ensure_ascii=False)),
+            problems=problems,
+        )
+
+    def row_as_written(self) -> dict[str, str]:
+        """Column name → the cell as the file wrote it."""
+        return json.loads(decrypt_pii(self.sealed_row)) if self.sealed_row else {}
 
 
 class ColumnMapping(models.Model):

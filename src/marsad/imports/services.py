@@ -19,6 +19,7 @@ benchmarks).
 from __future__ import annotations
 
 import csv
+import datetime
 import hashlib
 import io
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -27,10 +28,13 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.core.files import File
 from django.db import transaction
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from marsad.assistance import batch as aid_batch
@@ -109,10 +113,28 @@ def _wrong_status(batch: ImportBatch) -> ApplicationError:
     )
 
 
+def _purged(batch: ImportBatch) -> ApplicationError:
+    return ApplicationError(
+        code=ImportsError.PURGED,
+        message=_(
+            "This import's file and rejected rows were removed on %(date)s, as uploaded files "
+            "are kept only %(days)s days; upload the file again to work on it."
+        )
+        % {
+            "date": date_format(timezone.localtime(batch.purged_at), "SHORT_DATE_FORMAT")
+            if batch.purged_at
+            else "",
+            "days": settings.MARSAD_IMPORT_KEEP_DAYS,
+        },
+    )
+
+
 def _claim(batch: ImportBatch, allowed: Sequence[str], status: str) -> ImportBatch:
     """Move the batch to `status` if it is in one of `allowed` (a row lock meanwhile)."""
     with transaction.atomic():
         locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if locked.purged_at is not None:
+            raise _purged(locked)
         if locked.status not in allowed:
             raise _wrong_status(locked)
         locked.status = status
@@ -328,11 +350,11 @@ def _household_rejections(
                 }
             ]
         rejections.append(
-            ImportRejection(
+            ImportRejection.of(
                 batch=batch,
                 stage=stage,
                 line=row.line,
-                raw=columns.raw(row.cells),
+                row=columns.raw(row.cells),
                 problems=row_problems,
             )
         )
@@ -443,11 +465,11 @@ def _aid_rejection(
     cells: Sequence[object],
     columns: Columns,
 ) -> ImportRejection:
-    return ImportRejection(
+    return ImportRejection.of(
         batch=batch,
         stage=stage,
         line=outcome.line,
-        raw=columns.raw(cells),
+        row=columns.raw(cells),
         problems=outcome.problems,
     )
 
@@ -753,15 +775,18 @@ def rejections_export(
 
     Audited as an export of personal data (the rows hold national IDs and names).
     """
+    if batch.purged_at is not None:
+        raise _purged(batch)
     stage = selectors.rejection_stage(batch)
     header = [*batch.header, REASON_COLUMN]
     stem = Path(batch.original_name).stem or "import"
     rows = (
         [
-            *(rejection.raw.get(column, "") for column in batch.header),
+            *(written.get(column, "") for column in batch.header),
             _reason(batch.kind, rejection.problems, batch.mapping),
         ]
         for rejection in batch.rejections.filter(stage=stage).order_by("line", "pk").iterator()
+        for written in (rejection.row_as_written(),)
     )
     if file_format == "xlsx":
         from openpyxl import Workbook
@@ -796,3 +821,42 @@ def rejections_export(
         request=request,
     )
     return download
+
+
+# Retention ----------------------------------------------------------------------------
+
+
+def batches_purge(*, keep_days: int, now: datetime.datetime | None = None) -> list[int]:
+    """Remove the uploaded file and the rejected rows (personal data) of every import whose
+    last work (upload, check or import) is more than `keep_days` days old; the batch itself,
+    its counts and its audit trail stay. Imports at work are left alone. The ids purged."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=keep_days)
+    due = (
+        ImportBatch.objects.filter(purged_at__isnull=True)
+        .exclude(status__in=ImportBatch.ACTIVE)
+        .annotate(last_work=Coalesce("finished_at", "previewed_at", "created_at"))
+        .filter(last_work__lt=cutoff)
+        .order_by("pk")
+    )
+    purged = []
+    for batch in due.iterator():
+        with transaction.atomic():
+            rows = batch.rejections.count()
+            batch.rejections.all().delete()
+            if batch.file:
+                batch.file.delete(save=False)
+            batch.purged_at = now or timezone.now()
+            batch.save(update_fields=["file", "purged_at"])
+            audit_record(
+                actor=None,
+                action="delete",
+                target=batch,
+                pii=True,
+                changes={
+                    "file": batch.original_name,
+                    "rejected_rows": rows,
+                    "kept_days": keep_days,
+                },
+            )
+        purged.append(batch.pk)
+    return purged

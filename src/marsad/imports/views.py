@@ -64,7 +64,8 @@ def batch_upload(request: HttpRequest) -> HttpResponse:
 @role_required(*IMPORT_ROLES)
 def batch_mapping(request: HttpRequest, pk: int) -> HttpResponse:
     batch = selectors.batch_get(user=request.user, pk=pk)
-    if batch.is_active or batch.status == ImportBatch.Status.DONE or batch.imported:
+    finished = batch.status == ImportBatch.Status.DONE or batch.imported
+    if batch.is_active or finished or batch.purged_at:
         return redirect("imports:detail", pk=batch.pk)
     form = MappingForm(
         request.POST or None,
@@ -110,7 +111,7 @@ def _detail_context(batch: ImportBatch) -> dict[str, Any]:
 @role_required(*IMPORT_ROLES)
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = selectors.batch_get(user=request.user, pk=pk)
-    if batch.status == ImportBatch.Status.MAPPING:
+    if batch.status == ImportBatch.Status.MAPPING and not batch.purged_at:
         return redirect("imports:mapping", pk=batch.pk)
     return render(request, "imports/batch_detail.html", _detail_context(batch))
 
@@ -148,9 +149,13 @@ def rejections_download(request: HttpRequest, pk: int, file_format: str) -> Http
     batch = selectors.batch_get(user=request.user, pk=pk)
     if file_format not in ("csv", "xlsx"):
         raise Http404
-    download = services.rejections_export(
-        batch=batch, by=request.user, file_format=file_format, request=request
-    )
+    try:
+        download = services.rejections_export(
+            batch=batch, by=request.user, file_format=file_format, request=request
+        )
+    except ApplicationError as error:  # removed with the file
+        messages.error(request, str(error.message))
+        return redirect("imports:detail", pk=batch.pk)
     response = HttpResponse(download.content, content_type=download.content_type)
     response["Content-Disposition"] = (
         content_disposition_header(as_attachment=True, filename=download.filename) or ""

@@ -1,17 +1,20 @@
 """The registration wizard's draft, kept in the session between steps.
 
 Values are stored as the strings the forms received, so a draft survives any restart and
-nothing is written to the registry until the last step calls `household_register`.
+nothing is written to the registry until the last step calls `household_register`. The
+draft is encrypted in the session (`save`).
 """
 
 from __future__ import annotations
 
 import datetime
+import json
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.http import HttpRequest
 
+from marsad.core.crypto import decrypt_pii, encrypt_pii
 from marsad.geo.models import District, Governorate
 from marsad.registry.models import Person
 from marsad.registry.services import HouseholdInput
@@ -21,7 +24,10 @@ KEY = "registration_draft"
 
 
 def draft(request: HttpRequest) -> dict[str, Any]:
-    return request.session.get(KEY) or {"household": None, "people": []}
+    stored = request.session.get(KEY)
+    if isinstance(stored, str):
+        return json.loads(decrypt_pii(stored))
+    return stored or {"household": None, "people": []}
 
 
 def shown(value: dict[str, Any]) -> dict[str, Any]:
@@ -46,7 +52,9 @@ def shown(value: dict[str, Any]) -> dict[str, Any]:
 
 
 def save(request: HttpRequest, value: dict[str, Any]) -> None:
-    request.session[KEY] = value
+    """Keep the draft, encrypted as the registry keeps national IDs: the session store is
+    signed, not encrypted, and the draft holds the family's IDs, phones and income."""
+    request.session[KEY] = encrypt_pii(json.dumps(value, ensure_ascii=False))
     request.session.modified = True
 
 
