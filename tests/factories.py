@@ -5,10 +5,10 @@ import itertools
 from typing import Any
 
 from marsad.core.crypto import blind_index, encrypt_pii
-from marsad.engines.arabic import normalize_name
 from marsad.geo.models import Governorate
 from marsad.members.models import Member, Role, User
 from marsad.registry.models import Household, Person
+from marsad.registry.validation import name_columns_of
 
 _counter = itertools.count(1)
 
@@ -59,9 +59,9 @@ def person_create(
         household=household,
         member=household.member,
         full_name=full_name,
-        name_normalized=normalize_name(full_name),
         national_id_encrypted=encrypt_pii(national_id) if national_id else "",
         national_id_index=blind_index(national_id) if national_id else None,
         national_id_last4=national_id[-4:],
-        **{**defaults, **fields},
+        # The name's parts, keys and skeletons, as registration stores them.
+        **{**defaults, **name_columns_of(full_name, today=datetime.date(2026, 1, 1)), **fields},
     )

@@ -16,6 +16,8 @@ pytestmark = pytest.mark.django_db
 
 NID = "28503151234567"
 OTHER_NID = "29001011234568"
+#: The head's name as another member's file writes it: with the ID, it says whom they serve.
+HEAD = "محمد احمد على حسن"
 
 
 @pytest.fixture
@@ -48,7 +50,7 @@ def row(line, **raw):
 
 def test_rows_resolve_by_national_id_or_household_reference(world):
     rows = [
-        row(2, national_id=NID),
+        row(2, national_id=NID, full_name=HEAD),
         row(3, household_ref="H-2", category="Food box", delivered_on="05/03/2026"),
         row(4, national_id="٢٨٥٠٣١٥١٢٣٤٥٦٧", category="كرتونة مواد غذائية", quantity="٢"),
     ]
@@ -115,7 +117,9 @@ def test_importing_the_same_rows_again_adds_nothing(world):
     assert [o.status for o in again] == ["existing", "existing"]
     assert AidEntry.objects.count() == 2
     # Keys are per member: another member's identical references are its own deliveries.
-    other = aid_entries_import_batch(member=world["second"], by=None, rows=rows[:1])
+    other = aid_entries_import_batch(
+        member=world["second"], by=None, rows=[row(2, national_id=NID, full_name=HEAD)]
+    )
     assert [o.status for o in other] == ["created"]
 
 
@@ -132,6 +136,9 @@ def test_rules_block_warn_and_flag_across_members(world):
         row(3, national_id=NID, category="monthly-cash", quantity="300", delivered_on="2026-04-02"),
         row(4, national_id=NID, category="ramadan-box", delivered_on="2026-03-10"),
         row(5, national_id=NID, category="eid-meat", delivered_on="2026-05-28"),
+    ]
+    second_rows = [
+        AidRow(key=r.key, line=r.line, raw={**r.raw, "full_name": HEAD}) for r in second_rows
     ]
     preview = aid_rows_check(member=world["second"], rows=second_rows)
     assert [o.status for o in preview] == ["rejected", "valid", "valid", "valid"]
@@ -181,7 +188,10 @@ def test_the_coordination_summary_names_the_aid_each_member_delivered(world):
     aid_entries_import_batch(
         member=world["second"],
         by=None,
-        rows=[row(2, national_id=NID), row(3, household_ref="H-1", category="medicines")],
+        rows=[
+            row(2, national_id=NID, full_name=HEAD),
+            row(3, household_ref="H-1", category="medicines"),
+        ],
     )
     aid_entries_import_batch(member=world["first"], by=None, rows=[row(2, household_ref="H-1")])
     served = {member: aid for member, aid, _since in coordination_summary(world["head"]).served_by}
@@ -259,12 +269,47 @@ def test_aid_to_a_record_merged_twice_goes_to_the_last_survivor(world):
     _merge(first_copy, middle)
     _merge(middle, world["head"])
     aid_entries_import_batch(member=world["first"], by=None, rows=[grant(2, "H-1", "a")])
-    cash = row(2, national_id="28503151234575", category="monthly-cash", quantity="300", key="x")
+    cash = row(
+        2,
+        national_id="28503151234575",
+        full_name=HEAD,
+        category="monthly-cash",
+        quantity="300",
+        key="x",
+    )
     [blocked] = aid_rows_check(member=world["second"], rows=[cash])
     assert blocked.status == "rejected"
     assert blocked.problems[0]["code"] == AidError.BLOCKED
     [food] = aid_entries_import_batch(
-        member=world["second"], by=world["user"], rows=[row(3, national_id="28503151234575")]
+        member=world["second"],
+        by=world["user"],
+        rows=[row(3, national_id="28503151234575", full_name=HEAD)],
     )
     entry = AidEntry.objects.get(pk=food.entry_id)
     assert (entry.person_id, entry.household_id) == (world["head"].pk, world["home"].pk)
+
+
+def test_a_national_id_alone_does_not_reach_someone_the_member_does_not_serve(world):
+    # The second member neither registered nor serves the head: the ID must come with the
+    # head's name, or the delivery would link the member to whoever holds the number.
+    rows = [
+        row(2, national_id=NID),
+        row(3, national_id=NID, full_name="سعاد محمود حسن", key="k3"),
+        row(4, national_id=NID, full_name=HEAD, key="k4"),
+    ]
+    outcomes = aid_entries_import_batch(member=world["second"], by=world["user"], rows=rows)
+    assert [o.status for o in outcomes] == ["rejected", "rejected", "created"]
+    assert outcomes[0].problems[0]["code"] == AidError.BENEFICIARY_NOT_SERVED
+    assert outcomes[1].problems[0]["code"] == AidError.NATIONAL_ID_OTHER_NAME
+    assert "محمد" not in outcomes[1].problems[0]["message"]  # the holder's name is not told
+    assert ServiceLink.objects.filter(member=world["second"], person=world["head"]).exists()
+    # Now that the member serves the head, the ID alone is enough.
+    [again] = aid_entries_import_batch(
+        member=world["second"], by=None, rows=[row(5, national_id=NID, category="medicines")]
+    )
+    assert again.status == "created"
+    # The member that registered the person never needs the name.
+    [first] = aid_entries_import_batch(
+        member=world["first"], by=None, rows=[row(6, national_id=NID)]
+    )
+    assert first.status == "created"

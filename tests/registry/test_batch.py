@@ -7,6 +7,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from marsad.core.errors import ApplicationError
 from marsad.core.models import AuditEvent
 from marsad.engines.linkage.decision import Decision
 from marsad.matching.models import DuplicateCase
@@ -334,6 +335,57 @@ def test_an_existing_national_id_is_linked_not_copied(case_worker, other_worker)
     household = Household.objects.get(pk=outcome.household_id)
     assert household.head_id == outcome.created[0]
     assert not HouseholdMembership.objects.filter(person=existing, household=household).exists()
+
+
+def test_a_registered_national_id_with_another_name_is_not_linked(case_worker, other_worker):
+    # Linking shows the registered person's record: a number with someone else's name is a
+    # typo or a guess, and the row is rejected without telling whose the number is.
+    existing = household_register(
+        member=other_worker.member, by=other_worker, household=HOUSEHOLD, people=[head()]
+    ).created[0]
+    outcomes = import_rows(
+        case_worker,
+        [
+            row("H-1", [wife(relation="head"), head(full_name="سيد محمود حسن", relation="father")]),
+            row("H-2", [head(full_name="محمد احمد على الشافعى")], line=4),
+        ],
+    )
+    assert [o.status for o in outcomes] == ["rejected", "linked"]
+    [problem] = outcomes[0].problems
+    assert (problem["field"], problem["code"]) == (
+        "people.1.national_id",
+        RegistryError.NATIONAL_ID_OTHER_NAME,
+    )
+    assert "الشافعي" not in problem["message"]
+    assert not Household.objects.filter(member=case_worker.member, source_key="H-1").exists()
+    assert outcomes[1].linked == [existing.pk]
+
+
+def test_registration_links_a_registered_person_only_under_their_name(case_worker, other_worker):
+    existing = household_register(
+        member=other_worker.member, by=other_worker, household=HOUSEHOLD, people=[head()]
+    ).created[0]
+    with pytest.raises(ApplicationError) as error:
+        household_register(
+            member=case_worker.member,
+            by=case_worker,
+            household=HOUSEHOLD,
+            people=[wife(relation="head"), head(full_name="سيد محمود حسن", relation="father")],
+            link_existing=frozenset({1}),
+        )
+    problems = error.value.extra["problems"]
+    assert [(p["field"], p["code"]) for p in problems] == [
+        ("people.1.national_id", RegistryError.NATIONAL_ID_OTHER_NAME)
+    ]
+    assert not ServiceLink.objects.filter(member=case_worker.member).exists()
+    result = household_register(
+        member=case_worker.member,
+        by=case_worker,
+        household=HOUSEHOLD,
+        people=[wife(relation="head"), head(full_name="محمد احمد على الشافعى", relation="father")],
+        link_existing=frozenset({1}),
+    )
+    assert [p.pk for p in result.linked] == [existing.pk]
 
 
 def test_a_link_that_exists_already_is_not_doubled(case_worker, other_worker):

@@ -47,9 +47,11 @@ from marsad.core.crypto import blind_index
 from marsad.core.memory import collector_paused
 from marsad.engines import aid_rules
 from marsad.engines.cells import CellError, is_blank, parse_date, parse_decimal, parse_month
+from marsad.engines.linkage.records import clean_record
 from marsad.engines.nid import clean_national_id
 from marsad.geo.models import District, Governorate
 from marsad.matching.linkage import governorate_index
+from marsad.matching.selectors import holders_not_named
 from marsad.members.models import Member
 from marsad.programs.models import Program
 from marsad.registry.models import Household, HouseholdReference, Person, ServiceLink
@@ -120,6 +122,7 @@ class _Parsed:
     village: str
     delivered_by: str
     note: str
+    given_name: str = ""  # the beneficiary's name as the row gives it (confirms the ID)
     key: str = ""  # the entry reference, or `content_key`
     person_id: int | None = None
     household_id: int | None = None
@@ -406,6 +409,7 @@ def _parse(
             village=_text(raw, "village"),
             delivered_by=_text(raw, "delivered_by"),
             note=_text(raw, "note"),
+            given_name=_text(raw, "full_name"),
         ),
         [],
     )
@@ -432,9 +436,10 @@ def _copy_rows(
 
 def _resolve(
     member: Member, rows: Sequence[AidRow], parsed: Sequence[_Parsed]
-) -> tuple[dict[int, tuple[int | None, int | None]], set[int]]:
-    """Per row index: (person, household), and the indexes whose key this member already
-    imported; one temporary table and one join."""
+) -> tuple[dict[int, tuple[int | None, int | None]], set[int], set[int]]:
+    """Per row index: (person, household); the indexes whose key this member already
+    imported; and the indexes whose person (found by national ID, not merged) this member
+    registered. One temporary table and one join."""
     person = Person._meta.db_table
     household = Household._meta.db_table
     reference = HouseholdReference._meta.db_table
@@ -464,7 +469,8 @@ def _resolve(
         cursor.execute(
             f"""
             SELECT s.idx, p.id, p.merged_into_id,
-                   COALESCE(p.household_id, h.id, r.household_id), COALESCE(e.id, l.id)
+                   COALESCE(p.household_id, h.id, r.household_id), COALESCE(e.id, l.id),
+                   p.member_id
             FROM {_STAGE} s
             LEFT JOIN {person} p ON s.nid <> '' AND p.national_id_index = s.nid
             LEFT JOIN {household} h
@@ -482,14 +488,83 @@ def _resolve(
         cursor.execute(f"DELETE FROM {_STAGE}")  # noqa: S608
     resolved: dict[int, tuple[int | None, int | None]] = {}
     existing: set[int] = set()
-    survivors = _survivors({m for _, _, m, _, _ in found if m})
-    for index, person_id, merged_into, household_id, entry_id in found:
+    registered_here: set[int] = set()
+    survivors = _survivors({m for _, _, m, _, _, _ in found if m})
+    for index, person_id, merged_into, household_id, entry_id, registrar in found:
         if entry_id is not None:
             existing.add(index)
         if merged_into is not None:
             person_id, household_id = survivors[merged_into]
+        elif registrar == member.pk:
+            registered_here.add(index)
         resolved[index] = (person_id, household_id)
-    return resolved, existing
+    return resolved, existing, registered_here
+
+
+def _unconfirmed(
+    member: Member,
+    items: Sequence[_Parsed],
+    resolved: Mapping[int, tuple[int | None, int | None]],
+    registered_here: set[int],
+) -> dict[int, Problem]:
+    """The rows naming by national ID a person this member neither registered nor serves,
+    without a name that confirms the ID (`engines.linkage.decision.names_the_holder`).
+
+    Recording such a delivery links the member to the person, who then sees their record:
+    the ID alone (read, guessed or mistyped) is not enough for that.
+    """
+    by_id = {
+        item.index: person_id
+        for item in items
+        if item.nid_index
+        and item.index not in registered_here
+        and (person_id := resolved.get(item.index, (None, None))[0]) is not None
+    }
+    if not by_id:
+        return {}
+    ids = set(by_id.values())
+    served = set(
+        ServiceLink.objects.filter(member=member, person_id__in=ids).values_list(
+            "person_id", flat=True
+        )
+    ) | set(Person.objects.filter(member=member, pk__in=ids).values_list("pk", flat=True))
+    strangers = [item for item in items if item.index in by_id and by_id[item.index] not in served]
+    problems: dict[int, Problem] = {}
+    named = []
+    for item in strangers:
+        if item.given_name:
+            named.append(item)
+        else:
+            problems[item.index] = Problem(
+                "national_id",
+                AidError.BENEFICIARY_NOT_SERVED,
+                _(
+                    "Your institution does not serve this person yet. Add a column with their "
+                    "full name, which confirms the national ID, or import their household first."
+                ),
+            )
+    today = timezone.localdate()
+    wrong = holders_not_named(
+        [
+            (
+                clean_record(
+                    {"record_id": str(item.index), "full_name": item.given_name}, today=today
+                ),
+                by_id[item.index],
+            )
+            for item in named
+        ]
+    )
+    for number in wrong:
+        problems[named[number].index] = Problem(
+            "national_id",
+            AidError.NATIONAL_ID_OTHER_NAME,
+            _(
+                "This national ID is registered under another name. Check the ID and the name "
+                "in this row."
+            ),
+        )
+    return problems
 
 
 def _survivors(merged_into: set[int]) -> dict[int, tuple[int, int | None]]:
@@ -560,7 +635,8 @@ def _run(member: Member, rows: Sequence[AidRow], *, write: bool, by: Any) -> lis
             outcomes[index].problems = [p.as_dict() for p in problems]
         else:
             parsed.append(item)
-    resolved, existing = _resolve(member, rows, parsed)
+    resolved, existing, registered_here = _resolve(member, rows, parsed)
+    unconfirmed = _unconfirmed(member, parsed, resolved, registered_here)
     households_governorate = dict(
         Household.objects.filter(
             pk__in={h for _, h in resolved.values() if h is not None}
@@ -573,6 +649,10 @@ def _run(member: Member, rows: Sequence[AidRow], *, write: bool, by: Any) -> lis
             outcome.status = "existing"
             continue
         person_id, household_id = resolved.get(item.index, (None, None))
+        if item.index in unconfirmed:
+            outcome.status = "rejected"
+            outcome.problems = [unconfirmed[item.index].as_dict()]
+            continue
         if household_id is None:
             field_name = "national_id" if item.nid_index else "household_ref"
             message = (

@@ -13,6 +13,8 @@ class AidError(ErrorCode):
     PERIOD_INVALID = "aid.period_invalid"
     BENEFICIARY_REQUIRED = "aid.beneficiary_required"
     BENEFICIARY_UNKNOWN = "aid.beneficiary_unknown"
+    BENEFICIARY_NOT_SERVED = "aid.beneficiary_not_served"
+    NATIONAL_ID_OTHER_NAME = "aid.national_id_other_name"
     PERSON_NOT_IN_HOUSEHOLD = "aid.person_not_in_household"
     PROGRAM_UNKNOWN = "aid.program_unknown"
     GOVERNORATE_UNKNOWN = "aid.governorate_unknown"

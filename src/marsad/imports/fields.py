@@ -78,24 +78,26 @@ _HOUSEHOLD_REF = FieldSpec(
     ),
 )
 
+_FULL_NAME = FieldSpec(
+    "full_name",
+    _("Full name"),
+    (
+        "الاسم",
+        "الاسم رباعي",
+        "الاسم الرباعي",
+        "الاسم الكامل",
+        "اسم المستفيد",
+        "الاسم بالكامل",
+        "name",
+        "full name",
+        "full_name",
+        "beneficiary name",
+    ),
+)
+
 HOUSEHOLD_FIELDS: tuple[FieldSpec, ...] = (
     _HOUSEHOLD_REF,
-    FieldSpec(
-        "full_name",
-        _("Full name"),
-        (
-            "الاسم",
-            "الاسم رباعي",
-            "الاسم الرباعي",
-            "الاسم الكامل",
-            "اسم المستفيد",
-            "الاسم بالكامل",
-            "name",
-            "full name",
-            "full_name",
-            "beneficiary name",
-        ),
-    ),
+    _FULL_NAME,
     _NATIONAL_ID,
     FieldSpec("gender", _("Gender"), ("النوع", "الجنس", "نوع", "gender", "sex")),
     FieldSpec(
@@ -176,6 +178,8 @@ AID_FIELD_SPECS: tuple[FieldSpec, ...] = (
         ),
     ),
     _NATIONAL_ID,
+    # Confirms a national ID of someone the member does not serve yet (see the aid batch).
+    _FULL_NAME,
     _HOUSEHOLD_REF,
     FieldSpec(
         "category",

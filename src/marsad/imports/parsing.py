@@ -817,9 +817,15 @@ def legacy_aid_key(raw: Mapping[str, object]) -> str:
     mapped cells as written. Deliveries stored under it are found by it, so a file imported
     then adds nothing when imported again."""
     digest = hashlib.sha256(
-        "\x1f".join(f"{name}={_key_text(raw[name])}" for name in sorted(raw)).encode()
+        "\x1f".join(
+            f"{name}={_key_text(raw[name])}" for name in sorted(raw) if name not in _NEWER_FIELDS
+        ).encode()
     )
     return "h:" + digest.hexdigest()[:62]
+
+
+#: Aid fields that came after `legacy_aid_key`, which no stored key includes.
+_NEWER_FIELDS = frozenset({"full_name"})
 
 
 def _key_text(value: object) -> str:

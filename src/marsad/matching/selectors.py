@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, NamedTuple
@@ -20,7 +21,13 @@ from django.utils.translation import get_language
 
 from marsad.core.crypto import decrypt_pii
 from marsad.core.models import CoalitionSettings
-from marsad.engines.linkage.decision import Conflict, Decision, decide, hard_conflict
+from marsad.engines.linkage.decision import (
+    Conflict,
+    Decision,
+    decide,
+    hard_conflict,
+    names_the_holder,
+)
 from marsad.engines.linkage.features import FeatureRow, feature_row
 from marsad.engines.linkage.model import LinkageModel, PairScore, load_model
 from marsad.engines.linkage.records import PersonRecord
@@ -335,6 +342,22 @@ def stored_row(row: dict[str, Any], *, with_national_id: bool = True) -> Feature
             phone=row["phone"],
         )
     )
+
+
+def holders_not_named(given: Sequence[tuple[PersonRecord, int]]) -> set[int]:
+    """Of these (record typed with a national ID, id of the person registered under it), the
+    positions whose name does not name that person (`decision.names_the_holder`): they are
+    not to be linked to the person, whose record linking would show them."""
+    if not given:
+        return set()
+    stored = candidate_rows_by_id({person_id for _record, person_id in given})
+    return {
+        position
+        for position, (record, person_id) in enumerate(given)
+        if not names_the_holder(
+            feature_row(record), stored_row(stored[person_id], with_national_id=False)
+        )
+    }
 
 
 def record_values(record: PersonRecord) -> dict[str, Any]:

@@ -52,6 +52,7 @@ from marsad.matching.selectors import (
     candidate_pairs,
     candidate_rows_by_id,
     distinct_by_national_id,
+    holders_not_named,
     pair_hit,
     stored_row,
 )
@@ -70,7 +71,12 @@ from marsad.registry.services import (
     place_problems,
     validate_people,
 )
-from marsad.registry.validation import CleanPerson, PersonInput, Problem
+from marsad.registry.validation import (
+    CleanPerson,
+    PersonInput,
+    Problem,
+    national_id_other_name,
+)
 
 #: Longest household key: the width of `Household.source_key`.
 KEY_MAX_LENGTH = 64
@@ -448,14 +454,17 @@ def _register_batch(
     registered = _registered(
         [p.clean.national_id_index for p in everyone if p.clean.national_id_index]
     )
+    for person in everyone:
+        if person.clean.national_id_index in registered:
+            person.existing_id = registered[person.clean.national_id_index]
+    accepted = _without_other_holders(accepted, outcomes)
+    everyone = [person for household in accepted for person in household.people]
     first_with_id: dict[str, _NewPerson] = {}
     for person in everyone:
         nid_index = person.clean.national_id_index
-        if not nid_index:
+        if not nid_index or person.existing_id is not None:
             continue
-        if nid_index in registered:
-            person.existing_id = registered[nid_index]
-        elif nid_index in first_with_id:
+        if nid_index in first_with_id:
             person.same_as = first_with_id[nid_index]
         else:
             first_with_id[nid_index] = person
@@ -488,6 +497,34 @@ def _register_batch(
             changes=_summary(outcomes, source=source, cases=cases),
         )
     return outcomes
+
+
+def _without_other_holders(
+    accepted: list[_Accepted], outcomes: list[HouseholdOutcome]
+) -> list[_Accepted]:
+    """The households whose people given with a registered national ID are named as the
+    person registered under it; the others are rejected (`national_id_other_name`): linking
+    them would show the registered person's record on a number alone."""
+    linking = [
+        (household, position, person)
+        for household in accepted
+        for position, person in enumerate(household.people)
+        if person.existing_id is not None
+    ]
+    if not linking:
+        return accepted
+    wrong = holders_not_named(
+        [(person.record(), person.existing_id or 0) for _household, _position, person in linking]
+    )
+    rejected: dict[int, list[int]] = {}
+    for number in sorted(wrong):
+        household, position, _person = linking[number]
+        rejected.setdefault(household.index, []).append(position)
+    for index, positions in rejected.items():
+        outcome = outcomes[index]
+        outcome.status, outcome.warnings = Status.REJECTED, []
+        outcome.problems = [national_id_other_name(position).as_dict() for position in positions]
+    return [household for household in accepted if household.index not in rejected]
 
 
 def _store(

@@ -24,6 +24,7 @@ from marsad.matching.selectors import (
     coordination_summary,
     exact_national_id,
     find_duplicates,
+    holders_not_named,
     registered_ids,
 )
 from marsad.matching.services import case_open
@@ -41,6 +42,7 @@ from marsad.registry.validation import (
     PersonInput,
     Problem,
     name_columns,
+    national_id_other_name,
     problems_error,
     validate_person,
 )
@@ -204,11 +206,24 @@ def household_register(
             extra={"warnings": [w.as_dict() for w in warnings]},
         )
     registered = registered_ids([p.national_id_index for p in cleaned])
+    holders: list[tuple[int, CleanPerson, Person]] = []
     for index, person in enumerate(cleaned):
-        if person.national_id_index in registered and index not in link_existing:
-            existing = exact_national_id(person.national_id_index)
-            if existing is not None:
-                raise already_registered_error(existing, index=index)
+        if person.national_id_index not in registered:
+            continue
+        existing = exact_national_id(person.national_id_index)
+        if existing is None:
+            continue
+        if index not in link_existing:
+            raise already_registered_error(existing, index=index)
+        holders.append((index, person, existing))
+    wrong = holders_not_named(
+        [
+            (person.linkage_record(record_id="new", governorate=governorate.code), existing.pk)
+            for _index, person, existing in holders
+        ]
+    )
+    if wrong:
+        raise _invalid([national_id_other_name(holders[number][0]) for number in sorted(wrong)])
     try:
         with transaction.atomic():
             result = _store(

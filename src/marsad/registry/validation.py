@@ -92,6 +92,19 @@ def problems_error(problems: list[Problem], *, generic: ErrorCode) -> Applicatio
     )
 
 
+def national_id_other_name(index: int) -> Problem:
+    """Person `index` was given a registered national ID with another person's name (see
+    `engines.linkage.decision.names_the_holder`); the registered name is not told."""
+    return Problem(
+        f"people.{index}.national_id",
+        RegistryError.NATIONAL_ID_OTHER_NAME,
+        _(
+            "This national ID is registered under another name. Check the ID and the name; "
+            "if both are right, ask the Technical Secretariat to correct the registered record."
+        ),
+    )
+
+
 @dataclass(frozen=True)
 class PersonInput:
     full_name: str

@@ -2,7 +2,13 @@
 
 import pytest
 
-from marsad.engines.linkage.decision import Conflict, Decision, decide, hard_conflict
+from marsad.engines.linkage.decision import (
+    Conflict,
+    Decision,
+    decide,
+    hard_conflict,
+    names_the_holder,
+)
 from tests.engines.linkage.conftest import row
 
 NID = "28208151304597"  # valid, check digit right
@@ -104,3 +110,34 @@ def test_identifiers_one_typo_apart_do_not_lift_the_name_rules():
     brother = row(full_name="حسين محمد علي", national_id=typo, birth_date="1982-08-15")
     a = row(full_name="حسن محمد علي", national_id=NID, birth_date="1982-08-15")
     assert hard_conflict(a, brother) == Conflict.SIBLING_PATTERN
+
+
+HOLDER = "محمد أحمد علي الشافعي"
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        HOLDER,
+        "محمد احمد على الشافعى",  # spelling variants
+        "محمد أحمد",  # a shorter chain
+        "محمد أحمد علي حسن",  # another family name: the chain agrees
+        "مُحمّد أحمـــد علي",  # diacritics, tatweel
+        "Mohamed Ahmed Ali",  # in Latin letters
+    ],
+)
+def test_the_holder_s_own_name_in_any_of_its_forms_names_them(given):
+    assert names_the_holder(row(full_name=given), row(full_name=HOLDER))
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        "سعاد محمود حسن",  # someone else altogether
+        "مصطفى أحمد علي الشافعي",  # the holder's brother
+        "محمد حسين علي الشافعي",  # another father
+        "محمد أحمد سيد الشافعي",  # another grandfather
+    ],
+)
+def test_another_person_s_name_does_not(given):
+    assert not names_the_holder(row(full_name=given), row(full_name=HOLDER))

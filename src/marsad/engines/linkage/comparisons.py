@@ -114,7 +114,7 @@ def _name_missing(part: str) -> Level:
     )
 
 
-def _alike(a: FeatureRow, b: FeatureRow, part_a: str, part_b: str) -> bool:
+def alike(a: FeatureRow, b: FeatureRow, part_a: str, part_b: str) -> bool:
     """`part_a` of `a` is the same name as `part_b` of `b`: the same key, or a near spelling."""
     key = a.get(f"{part_a}_key")
     if key is not None and key == b.get(f"{part_b}_key"):
@@ -135,11 +135,11 @@ def _alike_sql(part_l: str, part_r: str) -> str:
 
 
 def _swapped(a: FeatureRow, b: FeatureRow) -> bool:
-    return _alike(a, b, "first", "family") and _alike(a, b, "family", "first")
+    return alike(a, b, "first", "family") and alike(a, b, "family", "first")
 
 
 def _crossed(a: FeatureRow, b: FeatureRow) -> bool:
-    return _alike(a, b, "first", "family") or _alike(a, b, "family", "first")
+    return alike(a, b, "first", "family") or alike(a, b, "family", "first")
 
 
 #: First and family names written the other way round (given name in the surname column).

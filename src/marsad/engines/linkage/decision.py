@@ -26,7 +26,7 @@ import enum
 
 from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
 
-from marsad.engines.linkage.comparisons import NAME_FUZZY_THRESHOLD
+from marsad.engines.linkage.comparisons import NAME_FUZZY_THRESHOLD, alike
 from marsad.engines.linkage.features import FeatureRow
 
 
@@ -146,3 +146,26 @@ def decide(
     if probability >= review:
         return Decision.REVIEW
     return Decision.DISTINCT
+
+
+def names_the_holder(given: FeatureRow, holder: FeatureRow) -> bool:
+    """Whether a record given with a registered person's national ID names that person.
+
+    A national ID is a number anyone may have read, guessed or mistyped; taken alone, it
+    would let whoever types it be linked to the person who holds it, and see their record.
+    So the name must say the same: the first name alike (the same name key, a near
+    spelling, or first and family names swapped; across scripts, the same transliteration
+    skeleton), and no name both give clearly different (the father's, the grandfather's).
+    """
+    if given.get("first") is None or holder.get("first") is None:
+        return False
+    first_alike = (
+        same_name(given, holder, "first")
+        or alike(given, holder, "first", "first")
+        or (alike(given, holder, "first", "family") and alike(given, holder, "family", "first"))
+    )
+    if not first_alike:
+        return False
+    return not (
+        _different_names(given, holder, "father") or _different_names(given, holder, "grandfather")
+    )
