@@ -297,7 +297,10 @@ def test_a_national_id_alone_does_not_reach_someone_the_member_does_not_serve(wo
         row(3, national_id=NID, full_name="سعاد محمود حسن", key="k3"),
         row(4, national_id=NID, full_name=HEAD, key="k4"),
     ]
-    outcomes = aid_entries_import_batch(member=world["second"], by=world["user"], rows=rows)
+    outcomes = [
+        aid_entries_import_batch(member=world["second"], by=world["user"], rows=[one])[0]
+        for one in rows
+    ]
     assert [o.status for o in outcomes] == ["rejected", "rejected", "created"]
     assert outcomes[0].problems[0]["code"] == AidError.BENEFICIARY_NOT_SERVED
     assert outcomes[1].problems[0]["code"] == AidError.NATIONAL_ID_OTHER_NAME
@@ -313,3 +316,34 @@ def test_a_national_id_alone_does_not_reach_someone_the_member_does_not_serve(wo
         member=world["first"], by=None, rows=[row(6, national_id=NID)]
     )
     assert first.status == "created"
+
+
+def test_a_name_given_once_in_a_file_confirms_the_person_for_its_other_rows(world):
+    # The same file, in two batches: the check and the import say the same of every row.
+    first = [
+        row(2, national_id=NID, full_name=HEAD),
+        row(3, national_id=NID, key="k3", category="medicines"),
+    ]
+    second = [row(4, national_id=NID, key="k4", category="eid-meat", delivered_on="2026-05-27")]
+    confirmed: set[int] = set()
+    preview = [
+        o.status
+        for rows in (first, second)
+        for o in aid_rows_check(member=world["second"], rows=rows, confirmed=confirmed)
+    ]
+    assert preview == ["valid", "valid", "valid"]
+    assert confirmed == {world["head"].pk}
+    confirmed = set()
+    imported = [
+        o.status
+        for rows in (first, second)
+        for o in aid_entries_import_batch(
+            member=world["second"], by=world["user"], rows=rows, confirmed=confirmed
+        )
+    ]
+    assert imported == ["created", "created", "created"]
+    # Without the named row, the others are not enough.
+    [alone] = aid_rows_check(
+        member=member_create(), rows=[row(5, national_id=NID, key="k5")], confirmed=set()
+    )
+    assert alone.problems[0]["code"] == AidError.BENEFICIARY_NOT_SERVED

@@ -33,6 +33,8 @@ from marsad.engines.cells import (
         ("1.2E+05", Decimal("120000")),
         (3, Decimal(3)),
         (2.5, Decimal("2.5")),
+        (150 * 1.14, Decimal("171")),  # a formula's result, as the sheet shows it
+        (0.1 + 0.2, Decimal("0.3")),
     ],
 )
 def test_numbers(cell, expected):

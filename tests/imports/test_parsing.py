@@ -51,6 +51,9 @@ def test_dates_in_the_forms_files_use(cell, expected):
         ("32/13/2005", ImportsError.INVALID_DATE),
         ("أمس", ImportsError.INVALID_DATE),
         ("1982", ImportsError.INCOMPLETE_DATE),
+        # A year in a number cell, not Excel's day 1982 (1905-06-04).
+        (1982, ImportsError.INCOMPLETE_DATE),
+        (1982.0, ImportsError.INCOMPLETE_DATE),
     ],
 )
 def test_unreadable_dates_are_problems(cell, code):

@@ -21,9 +21,14 @@ pytestmark = pytest.mark.django_db
 
 
 def _aged(batch, days):
-    ImportBatch.objects.filter(pk=batch.pk).update(
-        finished_at=timezone.now() - datetime.timedelta(days=days)
-    )
+    """The batch as if all its work (upload, check, import) was `days` days ago."""
+    then = timezone.now() - datetime.timedelta(days=days)
+    times = {
+        name: then
+        for name in ("created_at", "previewed_at", "started_at", "finished_at")
+        if name == "created_at" or getattr(batch, name) is not None
+    }
+    ImportBatch.objects.filter(pk=batch.pk).update(**times)
     batch.refresh_from_db()
     return batch
 
@@ -88,6 +93,20 @@ def test_an_import_at_work_is_never_purged_and_a_purged_one_cannot_start(
     with pytest.raises(ApplicationError) as error:
         import_start(batch=batch, by=nour_admin)
     assert error.value.code == ImportsError.PURGED
+
+
+def test_the_latest_work_on_an_import_counts_not_the_first_that_ended(tmp_path, nour, nour_admin):
+    # A check that failed long ago, then a new check of the same upload a week ago.
+    batch = import_file(
+        path=households_xlsx(tmp_path), member=nour, kind="households", by=nour_admin, dry_run=True
+    )
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=200),
+        finished_at=timezone.now() - datetime.timedelta(days=200),
+        previewed_at=timezone.now() - datetime.timedelta(days=7),
+    )
+    assert batches_purge(keep_days=90) == []
+    assert batches_purge(keep_days=5) == [batch.pk]
 
 
 def test_the_command_and_the_page(tmp_path, client, nour, nour_admin):

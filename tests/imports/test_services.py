@@ -10,7 +10,7 @@ from django.db import connection
 from openpyxl import load_workbook
 
 from marsad.assistance import batch as aid_batch
-from marsad.assistance.models import AidEntry
+from marsad.assistance.models import AidCategory, AidEntry
 from marsad.core import planner
 from marsad.core.crypto import blind_index
 from marsad.core.errors import ApplicationError
@@ -90,10 +90,14 @@ def test_the_preview_reports_every_bad_row_and_writes_nothing(tmp_path, nour, no
     }
     # The rows hold personal data: stored encrypted, readable only through the model.
     stored = " ".join(
-        ImportRejection.objects.filter(batch=batch).values_list("sealed_row", flat=True)
+        " ".join(pair)
+        for pair in ImportRejection.objects.filter(batch=batch).values_list(
+            "sealed_row", "sealed_problems"
+        )
     )
     assert "وليد" not in stored
     assert "طارق" not in stored
+    assert "32/13/2005" not in stored  # the problem quoting the unreadable birth date
     assert batch.rejections.get(line=7).row_as_written() == dict(
         zip(
             batch.header,
@@ -624,6 +628,20 @@ def test_aid_rows_without_a_reference_written_another_way_are_the_same_deliverie
     problem = batch.rejections.get(stage="import").problems[0]
     assert problem["code"] == "aid.key_repeated"
     assert " 2 " in problem["message"]  # the first row's line, in the importer's language
+
+
+def test_a_delivery_without_a_value_is_found_again_after_its_category_s_unit_value_changes(
+    tmp_path, nour, nour_admin
+):
+    import_file(path=households_csv(tmp_path), member=nour, kind="households", by=nour_admin)
+    header = ["household_ref", "category", "quantity", "delivered_on"]
+    path = write_csv(tmp_path / "aid.csv", header, [["H-1", "food-box", "2", "2024-09-01"]])
+    AidCategory.objects.filter(code="food-box").update(unit_value=Decimal("350.00"))
+    assert import_file(path=path, member=nour, kind="aid", by=nour_admin).created == 1
+    assert AidEntry.objects.get().value == Decimal("700.00")
+    AidCategory.objects.filter(code="food-box").update(unit_value=Decimal("400.00"))
+    assert import_file(path=path, member=nour, kind="aid", by=nour_admin).existing == 1
+    assert AidEntry.objects.count() == 1
 
 
 def test_aid_rows_imported_under_the_earlier_row_hash_are_still_found(tmp_path, nour, nour_admin):

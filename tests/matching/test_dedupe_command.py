@@ -141,6 +141,7 @@ def test_excel_97_2003_and_opendocument_input(tmp_path, writer):
             ["x1", "محمد أحمد علي", 28208151304597, datetime.date(1982, 8, 15)],
             ["x2", "محمد احمد على", "", "1982-08-15"],
             ["x3", "سعاد محمود حسن", "", 1982],
+            [17, "كريم حسين عبدالرحمن", "", ""],
         ],
         **({"sheets": ["people", "more people"]} if writer is write_ods else {}),
     )
@@ -150,6 +151,7 @@ def test_excel_97_2003_and_opendocument_input(tmp_path, writer):
     clusters = read_clusters(output)
     assert clusters["x1"]["cluster_id"] == clusters["x2"]["cluster_id"] == "x1"
     assert clusters["x3"]["cluster_id"] == "x3"
+    assert clusters["17"]["cluster_id"] == "17"  # a number cell's id, as the sheet shows it
     assert "unreadable_values=0" in result.stdout.strip().splitlines()[-1]
     if writer is write_ods:
         assert "more people" in result.stderr  # the sheet left unread is named

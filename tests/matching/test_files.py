@@ -8,6 +8,7 @@ from openpyxl import Workbook
 
 from marsad.matching import files
 from marsad.matching.files import table_rows
+from tests.imports.files import write_ods
 
 
 def test_a_merged_range_gives_its_value_to_every_cell_it_covers(tmp_path):
@@ -187,6 +188,23 @@ def test_a_quote_mark_left_open_over_rows_is_refused_naming_its_lines(tmp_path, 
     assert error.value.lines == (3 + offset, 6 + offset)
 
 
+def test_a_quote_mark_closed_inside_the_next_row_is_refused(tmp_path):
+    # The next row's own quoted cell closes it: that row would be lost inside the first.
+    path = tmp_path / "f.csv"
+    path.write_text(
+        'id,name,phone,city\n1,x,0101,Cairo\n2,"Mona,0102,Giza\n3,"Ali, Jr",0103,Giza\n'
+    )
+    with pytest.raises(files.PersonFileError) as error:
+        list(table_rows(path))
+    assert error.value.lines == (3, 4)
+
+
+def test_an_address_of_two_lines_in_a_narrow_file_is_read(tmp_path):
+    path = tmp_path / "f.csv"
+    path.write_text('national_id,address\r\n1,"Flat 3\r\nNasr City, Cairo"\r\n', encoding="utf-8")
+    assert list(table_rows(path))[1] == ["1", "Flat 3\r\nNasr City, Cairo"]
+
+
 def test_a_quote_mark_left_open_to_the_end_of_a_long_file_is_refused_naming_its_line(tmp_path):
     # The cell grows past the reader's limit on one cell (131,072 characters) before the file
     # ends; that is named as the quote mark it is, not as an unreadable file.
@@ -214,3 +232,38 @@ def test_a_workbook_saved_with_a_password_is_named_as_such(tmp_path):
     with pytest.raises(files.PersonFileError) as error:
         list(table_rows(locked))
     assert error.value.reason == "password"
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "<html><body><table><tr><td>record_id</td></tr></table></body></html>",
+        '\ufeff<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office">',
+        "  <table border=1><tr><th>الاسم</th></tr></table>",
+    ],
+)
+def test_a_web_page_or_xml_saved_as_xls_is_named_as_such(tmp_path, content):
+    path = tmp_path / "export.xls"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(files.PersonFileError) as error:
+        list(table_rows(path))
+    assert error.value.reason == "markup"
+
+
+def test_an_ods_file_standing_for_billions_of_cells_is_refused_before_it_is_expanded(tmp_path):
+    # A few hundred bytes: one text cell repeated down a million rows and across the sheet.
+    path = write_ods(tmp_path / "bomb.ods", ["name"], [["x"]])
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    parts["content.xml"] = parts["content.xml"].replace(
+        b'<table:table-row><table:table-cell office:value-type="string"><text:p>x',
+        b'<table:table-row table:number-rows-repeated="1048575"><table:table-cell '
+        b'table:number-columns-repeated="16384" office:value-type="string"><text:p>x',
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    assert files.ods_sheet_areas(path)[0][1:] == (1048576, 16384)
+    with pytest.raises(files.PersonFileError) as error:
+        list(table_rows(path))
+    assert error.value.reason == "expanded"

@@ -123,6 +123,7 @@ class _Parsed:
     delivered_by: str
     note: str
     given_name: str = ""  # the beneficiary's name as the row gives it (confirms the ID)
+    value_given: bool = True  # False: the value is the category's unit value × quantity
     key: str = ""  # the entry reference, or `content_key`
     person_id: int | None = None
     household_id: int | None = None
@@ -137,7 +138,8 @@ def content_key(item: _Parsed) -> str:
     parts = (
         item.category.code,
         _plain(item.quantity),
-        _plain(item.value),
+        # A blank value stays blank: the unit value it is computed from may change.
+        _plain(item.value) if item.value_given else "",
         item.delivered_on.isoformat(),
         item.period_start.isoformat(),
         item.period_end.isoformat(),
@@ -410,6 +412,7 @@ def _parse(
             delivered_by=_text(raw, "delivered_by"),
             note=_text(raw, "note"),
             given_name=_text(raw, "full_name"),
+            value_given=not is_blank(raw.get("value")),
         ),
         [],
     )
@@ -506,12 +509,15 @@ def _unconfirmed(
     items: Sequence[_Parsed],
     resolved: Mapping[int, tuple[int | None, int | None]],
     registered_here: set[int],
-) -> dict[int, Problem]:
+    confirmed: set[int],
+) -> tuple[dict[int, Problem], set[int]]:
     """The rows naming by national ID a person this member neither registered nor serves,
-    without a name that confirms the ID (`engines.linkage.decision.names_the_holder`).
+    without a name that confirms the ID (`engines.linkage.decision.names_the_holder`); and
+    the people a row's name confirmed.
 
     Recording such a delivery links the member to the person, who then sees their record:
-    the ID alone (read, guessed or mistyped) is not enough for that.
+    the ID alone (read, guessed or mistyped) is not enough for that. A person confirmed by a
+    row of the file (`confirmed`: by earlier chunks of it too) is served for its other rows.
     """
     by_id = {
         item.index: person_id
@@ -521,28 +527,19 @@ def _unconfirmed(
         and (person_id := resolved.get(item.index, (None, None))[0]) is not None
     }
     if not by_id:
-        return {}
+        return {}, set()
     ids = set(by_id.values())
-    served = set(
-        ServiceLink.objects.filter(member=member, person_id__in=ids).values_list(
-            "person_id", flat=True
-        )
-    ) | set(Person.objects.filter(member=member, pk__in=ids).values_list("pk", flat=True))
-    strangers = [item for item in items if item.index in by_id and by_id[item.index] not in served]
-    problems: dict[int, Problem] = {}
-    named = []
-    for item in strangers:
-        if item.given_name:
-            named.append(item)
-        else:
-            problems[item.index] = Problem(
-                "national_id",
-                AidError.BENEFICIARY_NOT_SERVED,
-                _(
-                    "Your institution does not serve this person yet. Add a column with their "
-                    "full name, which confirms the national ID, or import their household first."
-                ),
+    served = (
+        set(
+            ServiceLink.objects.filter(member=member, person_id__in=ids).values_list(
+                "person_id", flat=True
             )
+        )
+        | set(Person.objects.filter(member=member, pk__in=ids).values_list("pk", flat=True))
+        | (confirmed & ids)
+    )
+    strangers = [item for item in items if item.index in by_id and by_id[item.index] not in served]
+    named = [item for item in strangers if item.given_name]
     today = timezone.localdate()
     wrong = holders_not_named(
         [
@@ -555,6 +552,7 @@ def _unconfirmed(
             for item in named
         ]
     )
+    problems: dict[int, Problem] = {}
     for number in wrong:
         problems[named[number].index] = Problem(
             "national_id",
@@ -564,7 +562,18 @@ def _unconfirmed(
                 "in this row."
             ),
         )
-    return problems
+    named_ok = {by_id[item.index] for number, item in enumerate(named) if number not in wrong}
+    for item in strangers:
+        if not item.given_name and by_id[item.index] not in named_ok:
+            problems[item.index] = Problem(
+                "national_id",
+                AidError.BENEFICIARY_NOT_SERVED,
+                _(
+                    "Your institution does not serve this person yet. Add a column with their "
+                    "full name, which confirms the national ID, or import their household first."
+                ),
+            )
+    return problems, named_ok
 
 
 def _survivors(merged_into: set[int]) -> dict[int, tuple[int, int | None]]:
@@ -604,7 +613,14 @@ def _survivors(merged_into: set[int]) -> dict[int, tuple[int, int | None]]:
 _MERGE_CHAIN_MAX = 100
 
 
-def _run(member: Member, rows: Sequence[AidRow], *, write: bool, by: Any) -> list[AidOutcome]:
+def _run(
+    member: Member,
+    rows: Sequence[AidRow],
+    *,
+    write: bool,
+    by: Any,
+    confirmed: set[int] | None = None,
+) -> list[AidOutcome]:
     lookups = _Lookups(member)
     outcomes = [AidOutcome(key=row.key, line=row.line, status="valid") for row in rows]
     parsed: list[_Parsed] = []
@@ -636,7 +652,11 @@ def _run(member: Member, rows: Sequence[AidRow], *, write: bool, by: Any) -> lis
         else:
             parsed.append(item)
     resolved, existing, registered_here = _resolve(member, rows, parsed)
-    unconfirmed = _unconfirmed(member, parsed, resolved, registered_here)
+    unconfirmed, named_ok = _unconfirmed(
+        member, parsed, resolved, registered_here, confirmed if confirmed is not None else set()
+    )
+    if confirmed is not None:
+        confirmed |= named_ok
     households_governorate = dict(
         Household.objects.filter(
             pk__in={h for _, h in resolved.values() if h is not None}
@@ -934,14 +954,22 @@ def _record_conflicts(
     AidConflict.objects.bulk_create(conflicts, batch_size=2000, ignore_conflicts=True)
 
 
-def aid_rows_check(*, member: Member, rows: list[AidRow]) -> list[AidOutcome]:
-    """The import preview: every row checked as it would be imported; nothing written."""
+def aid_rows_check(
+    *, member: Member, rows: list[AidRow], confirmed: set[int] | None = None
+) -> list[AidOutcome]:
+    """The import preview: every row checked as it would be imported; nothing written.
+
+    `confirmed` carries, from one batch of a file to the next, the people the file's rows
+    named (pass the same set to each batch, in the preview and in the import alike)."""
     with collector_paused():
-        return _run(member, rows, write=False, by=None)
+        return _run(member, rows, write=False, by=None, confirmed=confirmed)
 
 
-def aid_entries_import_batch(*, member: Member, by: Any, rows: list[AidRow]) -> list[AidOutcome]:
+def aid_entries_import_batch(
+    *, member: Member, by: Any, rows: list[AidRow], confirmed: set[int] | None = None
+) -> list[AidOutcome]:
     """Record a batch of rows; one outcome per row, in order. One transaction: if anything
-    fails, nothing of the batch is stored and the exception propagates."""
+    fails, nothing of the batch is stored and the exception propagates. `confirmed`: as for
+    `aid_rows_check`."""
     with collector_paused(), transaction.atomic():
-        return _run(member, rows, write=True, by=by)
+        return _run(member, rows, write=True, by=by, confirmed=confirmed)

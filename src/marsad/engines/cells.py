@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import enum
+import math
 import re
 from decimal import Decimal, InvalidOperation
 
@@ -103,7 +104,9 @@ def parse_decimal(value: object) -> Decimal:
     if isinstance(value, int | Decimal):
         number = Decimal(value)
     elif isinstance(value, float):
-        number = Decimal(repr(value))
+        # A workbook's number to the 15 significant digits a spreadsheet shows: a formula's
+        # result (150 × 1.14) holds binary noise (170.99999999999997) that is not the amount.
+        number = Decimal(format(value, ".15g")) if math.isfinite(value) else Decimal(repr(value))
     else:
         text = _CURRENCY.sub("", western_digits(str(value))).strip()
         text = "".join(text.split())  # "1 250", with any kind of space
@@ -128,6 +131,9 @@ def parse_date(value: object) -> datetime.date:
     if isinstance(value, datetime.date):
         return value
     if isinstance(value, int | float) and not isinstance(value, bool):
+        if float(value).is_integer() and 1000 <= value <= 2999:
+            # A year typed in a number cell (1982), not Excel's day 1982 (in 1905).
+            raise CellError(CellErrorCode.NOT_A_DATE, "A year alone is not a date.")
         if 1 <= value < 100_000:
             return _EXCEL_EPOCH + datetime.timedelta(days=int(value))
         raise CellError(CellErrorCode.NOT_A_DATE, "The number is not an Excel date.")

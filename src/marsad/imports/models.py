@@ -147,9 +147,10 @@ class ImportBatch(models.Model):
 class ImportRejection(models.Model):
     """One rejected row of a file, as it was written, with every reason.
 
-    The row holds personal data (national IDs, names, phones): it is stored encrypted as the
-    registry stores national IDs (`core.crypto`), and read back only for the rejected-rows
-    download. Build one with `ImportRejection.of(...)`; read the row with `row_as_written`.
+    The row holds personal data (national IDs, names, phones), and its problems quote the
+    cells they are about (a birth date, an income): both are stored encrypted as the registry
+    stores national IDs (`core.crypto`). Build one with `ImportRejection.of(...)`; read the
+    row with `row_as_written` and the problems with `problems`.
     """
 
     class Stage(models.TextChoices):
@@ -162,7 +163,7 @@ class ImportRejection(models.Model):
     stage = models.CharField(_("stage"), max_length=8, choices=Stage.choices)
     line = models.PositiveIntegerField(_("line of the file"))
     sealed_row = models.TextField(_("the row as written (encrypted)"), default="", editable=False)
-    problems = models.JSONField(_("problems"), default=list)
+    sealed_problems = models.TextField(_("problems (encrypted)"), default="", editable=False)
 
     class Meta:
         verbose_name = _("rejected row")
@@ -189,12 +190,17 @@ class ImportRejection(models.Model):
             stage=stage,
             line=line,
             sealed_row=encrypt_pii(json.dumps(row, ensure_ascii=False)),
-            problems=problems,
+            sealed_problems=encrypt_pii(json.dumps(problems, ensure_ascii=False)),
         )
 
     def row_as_written(self) -> dict[str, str]:
         """Column name → the cell as the file wrote it."""
         return json.loads(decrypt_pii(self.sealed_row)) if self.sealed_row else {}
+
+    @property
+    def problems(self) -> list[dict[str, str]]:
+        """Every problem of the row: field, code and message."""
+        return json.loads(decrypt_pii(self.sealed_problems)) if self.sealed_problems else []
 
 
 class ColumnMapping(models.Model):

@@ -81,6 +81,11 @@ def file_error(error: PersonFileError) -> ApplicationError:
         % {"lines": ", ".join(error.details[:MAX_LISTED])},
         "xls": _("The file cannot be opened as an Excel 97-2003 workbook (.xls)."),
         "ods": _("The file cannot be opened as an OpenDocument spreadsheet (.ods)."),
+        "markup": _(
+            "The file is a web page or an XML document saved under a spreadsheet's name, as "
+            'some systems export a table. Open it in Excel, save it as "Excel Workbook '
+            '(.xlsx)" or "CSV UTF-8", and upload that file.'
+        ),
         "password": _(
             "The workbook is protected by a password. Open it, save it without the password, "
             "and upload it again."
@@ -281,7 +286,7 @@ def parse_date(value: object) -> datetime.date | None:
         return cells.parse_date(value)
     except cells.CellError:
         pass
-    if isinstance(value, str) and _YEAR_ONLY.fullmatch(cells.western_digits(value).strip()):
+    if _YEAR_ONLY.fullmatch(cells.western_digits(cell_text(value))):  # "1982", or a number
         raise ValueProblem(
             ImportsError.INCOMPLETE_DATE,
             _("Only the year is written (%(value)s); write the full date: day, month and year.")

@@ -31,7 +31,7 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.core.files import File
 from django.db import transaction
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Greatest
 from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -481,8 +481,11 @@ def _aid_preview(run: _Run) -> None:
     batch.records_total = estimate
     batch.save(update_fields=["records_total"])
     run.report()
+    confirmed: set[int] = set()  # people the file's rows named (see `aid_rows_check`)
     for chunk in _aid_rows(run):
-        outcomes = aid_batch.aid_rows_check(member=batch.member, rows=[row for row, _ in chunk])
+        outcomes = aid_batch.aid_rows_check(
+            member=batch.member, rows=[row for row, _ in chunk], confirmed=confirmed
+        )
         rejections = []
         for outcome, (_row, cells) in zip(outcomes, chunk, strict=True):
             if outcome.status == "existing":
@@ -665,11 +668,12 @@ def _aid_import(run: _Run, by: Any) -> None:
 
 def _aid_import_chunks(run: _Run, by: Any, stage: str) -> None:
     batch = run.batch
+    confirmed: set[int] = set()  # people the file's rows named (see `aid_rows_check`)
     for chunk in _aid_rows(run):
         counts = dict.fromkeys(_COUNTERS, 0)
         with transaction.atomic():
             outcomes = aid_batch.aid_entries_import_batch(
-                member=batch.member, by=by, rows=[row for row, _ in chunk]
+                member=batch.member, by=by, rows=[row for row, _ in chunk], confirmed=confirmed
             )
             rejections = []
             for outcome, (_row, cells) in zip(outcomes, chunk, strict=True):
@@ -831,16 +835,31 @@ def batches_purge(*, keep_days: int, now: datetime.datetime | None = None) -> li
     last work (upload, check or import) is more than `keep_days` days old; the batch itself,
     its counts and its audit trail stay. Imports at work are left alone. The ids purged."""
     cutoff = (now or timezone.now()) - datetime.timedelta(days=keep_days)
+    last_work = Greatest(
+        "created_at",
+        *(Coalesce(name, "created_at") for name in ("previewed_at", "started_at", "finished_at")),
+    )
     due = (
         ImportBatch.objects.filter(purged_at__isnull=True)
         .exclude(status__in=ImportBatch.ACTIVE)
-        .annotate(last_work=Coalesce("finished_at", "previewed_at", "created_at"))
+        .annotate(last_work=last_work)
         .filter(last_work__lt=cutoff)
         .order_by("pk")
+        .values_list("pk", flat=True)
     )
     purged = []
-    for batch in due.iterator():
+    for pk in list(due):
         with transaction.atomic():
+            # Checked again under a lock: an import may have started on it meanwhile.
+            batch = (
+                ImportBatch.objects.select_for_update()
+                .annotate(last_work=last_work)
+                .filter(pk=pk, purged_at__isnull=True, last_work__lt=cutoff)
+                .exclude(status__in=ImportBatch.ACTIVE)
+                .first()
+            )
+            if batch is None:
+                continue
             rows = batch.rejections.count()
             batch.rejections.all().delete()
             if batch.file:

@@ -26,6 +26,8 @@ _SNIFF = 20_000
 XLSX_SUFFIXES = frozenset({".xlsx", ".xlsm"})
 #: The first line Excel reads as the separator of a CSV file, and then hides ("sep=;").
 _SEPARATOR_LINE = re.compile(r"\ufeff?sep=([^\r\n])\r?\n", re.IGNORECASE)
+#: How a web page or an XML spreadsheet starts (systems export tables so, named ".xls").
+_MARKUP = re.compile(r"\ufeff?\s*<(?:!doctype|html|table|\?xml|workbook)\b", re.IGNORECASE)
 #: How an Excel 97-2003 workbook (.xls, a compound document) starts.
 _OLD_EXCEL_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 #: The media type an OpenDocument spreadsheet (.ods, LibreOffice) names in its first part.
@@ -41,7 +43,8 @@ class PersonFileError(Exception):
     Reasons: "missing", "unreadable", "encoding" (not text: a PDF, a picture...),
     "mixed_encoding" (`details`: the lines that are not UTF-8), "quote" (`lines`: the first
     and last line of a cell a stray quote mark left open), "csv", "xlsx", "xls", "ods",
-    "expanded", "texts" (too many distinct texts to hold), "empty", "record_id".
+    "expanded", "texts" (too many distinct texts to hold), "markup" (a web page or XML
+    document), "password", "empty", "record_id".
     """
 
     def __init__(
@@ -180,6 +183,13 @@ def _csv_rows(path: Path) -> Iterator[list[str]]:
         with path.open(encoding=encoding, newline="") as text:
             sample = text.read(_SNIFF)
             text.seek(0)
+            if _MARKUP.match(sample):
+                raise PersonFileError(
+                    f"{path.name} is a web page or an XML document saved under a "
+                    "spreadsheet's name (as some systems export a table); open it in Excel "
+                    "and save it as an Excel Workbook (.xlsx) or as CSV UTF-8.",
+                    reason="markup",
+                )
             hint = _SEPARATOR_LINE.match(sample)
             if hint is not None:
                 # Excel's "sep=;" line names the separator and is not a row: Excel hides it,
@@ -209,8 +219,9 @@ def _quoted_rows(reader: Any, path: Path, *, skipped: int = 0) -> Iterator[list[
     that is how a spreadsheet writes a cell of several lines. A stray quote mark (a name
     typed as "Ahmed, or a closing mark deleted) makes the lines after it one cell, and the
     rows on them vanish. So a cell that spans lines is refused when one of its later lines
-    holds a whole row's separators: those lines are rows, not the text of one cell. Line
-    numbers are the file's lines, as a text editor shows them.
+    holds a whole row's separators, or when it has more cells than any row before it
+    (`_swallows_rows`): those lines are rows, not the text of one cell. Line numbers are the
+    file's lines, as a text editor shows them.
     """
     delimiter = reader.dialect.delimiter
     width = 0
@@ -229,14 +240,21 @@ def _quoted_rows(reader: Any, path: Path, *, skipped: int = 0) -> Iterator[list[
                 reason="csv",
                 lines=(first, last),
             ) from exc
-        if reader.line_num > last_line + 1 and width > 1:
-            for cell in row:
-                later_lines = cell.splitlines()[1:]
-                if any(line.count(delimiter) >= width - 1 for line in later_lines):
-                    raise _open_quote(path, last_line + 1 + skipped, reader.line_num + skipped)
+        if reader.line_num > last_line + 1 and width > 1 and _swallows_rows(row, width, delimiter):
+            raise _open_quote(path, last_line + 1 + skipped, reader.line_num + skipped)
         width = max(width, len(row))
         last_line = reader.line_num
         yield row
+
+
+def _swallows_rows(row: list[str], width: int, delimiter: str) -> bool:
+    """Whether a row that spans lines holds rows of its own: a later line of one of its cells
+    with a whole row's separators (at least two: an address may hold one), or more cells
+    than any row so far (the quote closed inside the next row, whose cells were added)."""
+    if len(row) > width:
+        return True
+    needed = max(width - 1, 2)
+    return any(line.count(delimiter) >= needed for cell in row for line in cell.splitlines()[1:])
 
 
 def _open_quote(path: Path, first: int, last: int) -> PersonFileError:
@@ -360,13 +378,70 @@ _WORKBOOK_NAMES = {
 }
 
 
+#: Cells (rows × columns of the area holding values) of an .ods sheet that is read: the
+#: reader holds a sheet whole, and an .ods file repeats a cell by a count, so a small file
+#: can stand for billions of cells. A list of 200,000 people of 50 columns is 10 million.
+ODS_CELLS_MAX = 10_000_000
+
+_ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_ODS_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+
+
+def ods_sheet_areas(path: Path) -> list[tuple[str, int, int]]:
+    """(name, rows, columns) of the area holding values of each sheet of an .ods file, read
+    from its XML as a stream, repeated rows and cells counted as the reader expands them."""
+    from defusedxml.ElementTree import iterparse
+
+    areas: list[tuple[str, int, int]] = []
+    with zipfile.ZipFile(path) as archive, archive.open("content.xml") as content:
+        name, rows, columns, row = "", 0, 0, 0
+        for event, element in iterparse(content, events=("start", "end")):
+            if element.tag == f"{_ODS_TABLE}table":
+                if event == "start":
+                    name, rows, columns, row = element.get(f"{_ODS_TABLE}name", ""), 0, 0, 0
+                else:
+                    areas.append((name, rows, columns))
+                    element.clear()
+            elif element.tag == f"{_ODS_TABLE}table-row" and event == "end":
+                repeat = int(element.get(f"{_ODS_TABLE}number-rows-repeated", "1"))
+                column = last = 0
+                for cell in element:
+                    width = int(cell.get(f"{_ODS_TABLE}number-columns-repeated", "1"))
+                    column += width
+                    if cell.get(f"{_ODS_OFFICE}value-type") or "".join(cell.itertext()).strip():
+                        last = column
+                if last:
+                    rows, columns = row + repeat, max(columns, last)
+                row += repeat
+                element.clear()
+    return areas
+
+
+def _check_ods_area(path: Path) -> None:
+    """Refuse an .ods file whose first sheet stands for more than `ODS_CELLS_MAX` cells."""
+    try:
+        areas = ods_sheet_areas(path)
+    except (zipfile.BadZipFile, KeyError, ValueError, SyntaxError) as exc:
+        raise PersonFileError(
+            f"Cannot open {path.name} as {_WORKBOOK_NAMES['ods']}: {exc}", reason="ods"
+        ) from exc
+    if areas and areas[0][1] * areas[0][2] > ODS_CELLS_MAX:
+        raise PersonFileError(
+            f"{path.name} stands for {areas[0][1]:,} rows of {areas[0][2]:,} columns, more "
+            f"than {ODS_CELLS_MAX:,} cells; save it as CSV UTF-8 or split it.",
+            reason="expanded",
+        )
+
+
 def _open_other_workbook(path: Path, kind: str) -> Any:
     """An .xls or .ods workbook opened with calamine (which reads the whole of a sheet when
-    asked for it: an .xls sheet has at most 65,536 rows)."""
+    asked for it: an .xls sheet has at most 65,536 rows of 256 columns; an .ods sheet is
+    measured first)."""
     from python_calamine import CalamineWorkbook, PasswordError
 
     if kind == "ods":
         _check_expanded_size(path)
+        _check_ods_area(path)
     try:
         return CalamineWorkbook.from_path(str(path))
     except PasswordError as exc:
@@ -499,7 +574,13 @@ def other_sheets(path: Path) -> list[str]:
 
 
 def _other_workbook_sheets(path: Path, kind: str) -> list[str]:
-    """`other_sheets` of an .xls or .ods workbook."""
+    """`other_sheets` of an .xls or .ods workbook (an .ods file's from its XML, which the
+    reader would expand)."""
+    if kind == "ods":
+        try:
+            return [name for name, rows, _columns in ods_sheet_areas(path)[1:] if rows]
+        except (zipfile.BadZipFile, KeyError, ValueError, SyntaxError):
+            return []  # unreadable: reading it reports it
     try:
         workbook = _open_other_workbook(path, kind)
     except PersonFileError:  # unreadable: reading it reports it
@@ -574,7 +655,10 @@ def _check_record_ids(rows: list[dict[str, object]], lines: list[int], name: str
     empty: list[str] = []
     repeated: list[str] = []
     for line, row in zip(lines, rows, strict=True):
-        record_id = str(row.get("record_id", "")).strip()
+        value = row.get("record_id", "")
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)  # a workbook's number cell: 17, as the sheet shows it, not 17.0
+        record_id = str(value).strip()
         row["record_id"] = record_id
         if not record_id:
             empty.append(f"line {line}: empty record_id")

@@ -14,7 +14,6 @@ from marsad.core.audit import audit_record
 from marsad.core.errors import ApplicationError
 from marsad.matching.errors import MatchingError
 from marsad.matching.models import DuplicateCase
-from marsad.matching.selectors import visible_in_full
 from marsad.members.models import Role
 from marsad.registry.models import Person
 
@@ -80,17 +79,16 @@ def can_decide(user: Any, case: DuplicateCase) -> bool:
 def can_merge(user: Any, case: DuplicateCase) -> bool:
     """Whether `user` may merge the two records, or undo their merge.
 
-    A merge moves every member's service links to the surviving record, so a member serving
-    one record then sees the other in full. A member may therefore merge only records it
-    sees both in full (its own two registrations of one person); a pair with another
-    member's record, whose details it is not shown, is for the coalition's reviewers.
+    A merge moves every member's service links to the surviving record, so each member
+    serving either record then sees the other in full. A member may therefore merge only its
+    own two registrations of one person, which it sees both in full and answers for; a pair
+    with another member's record is for the coalition's reviewers.
     """
     if not can_decide(user, case):
         return False
     if user.is_coalition_wide:
         return True
-    pair = {case.person_a_id, case.person_b_id}
-    return visible_in_full(user, list(pair)) == pair
+    return case.person_a.member_id == case.person_b.member_id == user.member_id
 
 
 def _require_open(case: DuplicateCase, *statuses: str) -> None:

@@ -12,6 +12,7 @@ import json
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
 
 from marsad.core.crypto import decrypt_pii, encrypt_pii
@@ -26,7 +27,11 @@ KEY = "registration_draft"
 def draft(request: HttpRequest) -> dict[str, Any]:
     stored = request.session.get(KEY)
     if isinstance(stored, str):
-        return json.loads(decrypt_pii(stored))
+        try:
+            return json.loads(decrypt_pii(stored))
+        except ImproperlyConfigured:  # sealed with a key since replaced: start again
+            clear(request)
+            stored = None
     return stored or {"household": None, "people": []}
 
 

@@ -123,6 +123,7 @@ HOLDER = "محمد أحمد علي الشافعي"
         "محمد أحمد",  # a shorter chain
         "محمد أحمد علي حسن",  # another family name: the chain agrees
         "مُحمّد أحمـــد علي",  # diacritics, tatweel
+        "محمد أحمد الشافعي",  # first, father and family names
         "Mohamed Ahmed Ali",  # in Latin letters
     ],
 )
@@ -137,6 +138,8 @@ def test_the_holder_s_own_name_in_any_of_its_forms_names_them(given):
         "مصطفى أحمد علي الشافعي",  # the holder's brother
         "محمد حسين علي الشافعي",  # another father
         "محمد أحمد سيد الشافعي",  # another grandfather
+        "محمد",  # a first name alone names too many people
+        "Mohamed Hassan",  # in Latin letters, another father
     ],
 )
 def test_another_person_s_name_does_not(given):

@@ -153,19 +153,20 @@ def names_the_holder(given: FeatureRow, holder: FeatureRow) -> bool:
 
     A national ID is a number anyone may have read, guessed or mistyped; taken alone, it
     would let whoever types it be linked to the person who holds it, and see their record.
-    So the name must say the same: the first name alike (the same name key, a near
-    spelling, or first and family names swapped; across scripts, the same transliteration
-    skeleton), and no name both give clearly different (the father's, the grandfather's).
+    So the name must say the same: the first and the father's names both given and alike
+    (the same name key or a near spelling; across scripts, the same transliteration
+    skeleton), and no grandfather's name clearly different. A first name alone names too
+    many people. A three-part name (first, father, family) is read against a four-part one
+    with its last part as the family name.
     """
-    if given.get("first") is None or holder.get("first") is None:
-        return False
-    first_alike = (
-        same_name(given, holder, "first")
-        or alike(given, holder, "first", "first")
-        or (alike(given, holder, "first", "family") and alike(given, holder, "family", "first"))
-    )
-    if not first_alike:
-        return False
-    return not (
-        _different_names(given, holder, "father") or _different_names(given, holder, "grandfather")
+    for part in ("first", "father"):
+        if given.get(part) is None or holder.get(part) is None:
+            return False
+        if not (same_name(given, holder, part) or alike(given, holder, part, part)):
+            return False
+    if not _different_names(given, holder, "grandfather"):
+        return True
+    # "محمد حسن السيد" for "محمد حسن إبراهيم السيد": the third part is the family name.
+    return (given.get("family") is None and alike(given, holder, "grandfather", "family")) or (
+        holder.get("family") is None and alike(holder, given, "grandfather", "family")
     )
