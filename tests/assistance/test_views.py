@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from marsad.assistance.models import AidConflict, AidEntry
+from marsad.assistance.models import AidCategory, AidConflict, AidEntry
 from marsad.core.models import AuditEvent
 from marsad.members.models import Role
 from tests.assistance.factories import entry_create, family_create
@@ -176,6 +176,21 @@ def test_live_check_tells_what_the_household_already_received(
         {"household": shared_household.pk, "category": "food-box", "delivered_on": MARCH},
     )
     assert "finding-" not in quiet.content.decode()
+
+
+def test_live_check_speaks_before_any_amount_is_typed(
+    client, shared_household, nour_worker, amal_worker
+):
+    # A category without a value per unit needs a value to be saved, not to be checked.
+    AidCategory.objects.filter(code="monthly-cash").update(unit_value=None)
+    post_record(client, nour_worker, shared_household, value="500")
+    assert AidEntry.objects.count() == 1
+    client.force_login(amal_worker)
+    response = client.post(
+        reverse("aid:entry_check"),
+        {"household": shared_household.pk, "category": "monthly-cash", "delivered_on": MARCH},
+    )
+    assert 'data-testid="finding-block"' in response.content.decode()
 
 
 def _check(client, household, **fields):

@@ -72,7 +72,8 @@ def test_live_check_block_override_and_reverse(browser, live_server):
     # Amal's admin overrides the block with a reason, then reverses the delivery.
     log_in(page, live_server, "amal-admin")
     page.goto(f"{live_server.url}/aid/record/?person={household.head_id}")
-    page.fill("#id_quantity", "500")
+    # Typed key by key in Arabic-Indic digits, as on an Arabic keyboard.
+    page.locator("#id_quantity").press_sequentially("٥٠٠٫٥")
     page.select_option("#id_category", "monthly-cash")
     page.get_by_test_id("save-entry").click()
     page.fill("#id_override_reason", "حريق في المنزل")
@@ -80,6 +81,7 @@ def test_live_check_block_override_and_reverse(browser, live_server):
     page.wait_for_url(f"{live_server.url}/aid/*/")
     conflict = AidConflict.objects.get()
     assert (conflict.resolution, conflict.reason) == ("overridden", "حريق في المنزل")
+    assert conflict.entry.quantity == Decimal("500.5")
     page.fill("#id_reason", "سُجلت بالخطأ")
     page.get_by_test_id("reverse").click()
     page.wait_for_selector("[data-testid=reversed]")

@@ -262,6 +262,24 @@ def test_a_damaged_excel_97_2003_workbook_is_refused_saying_what_it_is(
     assert not ImportBatch.objects.exists()
 
 
+def test_a_csv_file_with_a_quote_mark_left_open_is_refused_at_upload(client, nour_admin, tmp_path):
+    # Past the rows the header is looked for in: the whole file is read once at upload.
+    client.force_login(nour_admin)
+    rows = [[f"H-{n}", f"اسم {n}", "ذكر"] for n in range(40)]
+    rows[30][1] = '"نادية سعيد علي حسن'
+    path = tmp_path / "households.csv"
+    path.write_text(
+        "رقم الأسرة,الاسم,النوع\n" + "\n".join(",".join(row) for row in rows) + "\n",
+        encoding="utf-8",
+    )
+    response = upload(client, path)
+    assert response.status_code == 200
+    error = str(response.context["form"].errors["file"])
+    assert " 32 " in error  # the line where the cell opens, in the page's language
+    assert "ApplicationError" not in error
+    assert not ImportBatch.objects.exists()
+
+
 def test_a_file_that_is_not_a_table_is_refused(client, nour_admin, tmp_path):
     # A PDF saved under a spreadsheet's name is not read as text of garbled columns.
     client.force_login(nour_admin)

@@ -8,6 +8,7 @@ from django.urls import reverse
 from marsad.core.models import AuditEvent
 from marsad.matching.models import DuplicateCase
 from marsad.members.models import Role
+from marsad.registry import wizard
 from marsad.registry.models import Consent, Household, Person
 from tests.factories import member_create, secretariat_create, user_create
 from tests.registry.test_registration import NID, head, register
@@ -138,6 +139,19 @@ def test_coalition_search_keeps_the_national_id_out_of_the_url(client, nour_work
     assert (event.target_type, event.target_label) == ("registry.search", "national ID ending 4597")
 
 
+def test_coalition_search_opens_the_record_for_the_member_serving_the_person(
+    client, nour_worker, amal_worker
+):
+    person = register(nour_worker, [head()]).created[0]
+    client.force_login(nour_worker)
+    html = client.post(reverse("registry:search"), {"national_id": NID}).content.decode()
+    assert 'data-testid="served-here"' in html
+    assert reverse("registry:person_detail", args=[person.pk]) in html
+    client.force_login(amal_worker)
+    html = client.post(reverse("registry:search"), {"national_id": NID}).content.decode()
+    assert 'data-testid="served-here"' not in html
+
+
 def test_the_wizard_registers_a_household(client, nour_worker):
     client.force_login(nour_worker)
     response = client.post(
@@ -256,6 +270,22 @@ def test_linking_everyone_in_the_wizard_creates_no_household(client, nour_worker
     assert client.get(response["Location"]).status_code == 200
 
 
+def test_the_wizard_refuses_to_link_a_registered_id_under_another_name_at_once(
+    client, nour_worker, amal_worker
+):
+    register(nour_worker, [head()])
+    client.force_login(amal_worker)
+    client.post(reverse("registry:register_household"), {"governorate": "24"})
+    response = client.post(
+        reverse("registry:register_people"),
+        {**HEAD_FORM, "full_name": "سيد محمود حسن", "link": "1"},
+    )
+    assert response.status_code == 200  # the step again, with the problem on the ID
+    assert "national_id" in response.context["form"].errors
+    assert "الشافعي" not in response.content.decode()  # whose number it is stays unsaid
+    assert wizard.draft(response.wsgi_request)["people"] == []
+
+
 def test_the_wizard_shows_field_errors_in_arabic(client, nour_worker):
     client.force_login(nour_worker)
     client.post(reverse("registry:register_household"), {"governorate": "24"})
@@ -361,6 +391,7 @@ def test_a_member_cannot_merge_a_record_of_another_member_it_is_not_shown(
     html = client.get(reverse("matching:case_detail", args=[case.pk])).content.decode()
     assert 'data-testid="merge"' not in html
     assert 'data-testid="merge-by-secretariat"' in html
+    assert 'data-testid="evidence-hidden"' in html  # agreement field by field would tell
     assert 'data-testid="distinct"' in html
     response = client.post(reverse("matching:case_decide", args=[case.pk, "merge"]))
     assert response.status_code == 403

@@ -569,8 +569,9 @@ def _unconfirmed(
                 "national_id",
                 AidError.BENEFICIARY_NOT_SERVED,
                 _(
-                    "Your institution does not serve this person yet. Add a column with their "
-                    "full name, which confirms the national ID, or import their household first."
+                    "Your institution does not serve this person yet. Give their full name in "
+                    "this row (a name column), which confirms the national ID, or import their "
+                    "household first."
                 ),
             )
     return problems, named_ok
@@ -635,7 +636,9 @@ def _run(
         if key and key in seen_keys:
             problems.append(
                 Problem(
-                    "entry_ref",
+                    # A repeated reference is the reference's problem; a repeated delivery
+                    # without one is the whole row's.
+                    "entry_ref" if row.key else "",
                     AidError.KEY_REPEATED,
                     _("The same entry reference is on line %(line)s too.")
                     % {"line": seen_keys[key]}

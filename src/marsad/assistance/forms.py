@@ -42,7 +42,13 @@ def western_digits(value: Any) -> Any:
 
 class LocalDecimalField(forms.DecimalField):
     """A number written as members write it, read as the import reads a cell
-    (`engines.cells.parse_decimal`): Arabic-Indic digits, `1,250.50`, a decimal comma."""
+    (`engines.cells.parse_decimal`): Arabic-Indic digits, `1,250.50`, a decimal comma.
+
+    A text box, not the browser's number box, which refuses Arabic-Indic digits and drops
+    a decimal comma as it is typed (12,5 became 125); phones still show a number pad.
+    """
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "dir": "ltr", "autocomplete": "off"})
 
     def to_python(self, value: Any) -> Any:
         if isinstance(value, str) and value.strip():
@@ -248,6 +254,10 @@ class ReachForm(forms.Form):
 
 
 class LocalIntegerField(forms.IntegerField):
+    """A whole number, Arabic-Indic digits too (a text box, as `LocalDecimalField`)."""
+
+    widget = forms.TextInput(attrs={"inputmode": "numeric", "dir": "ltr", "autocomplete": "off"})
+
     def to_python(self, value: Any) -> int | None:
         return super().to_python(western_digits(value))
 

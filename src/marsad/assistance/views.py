@@ -213,9 +213,11 @@ def entry_check(request: HttpRequest) -> HttpResponse:
         else None
     )
     post = request.POST.copy()
-    post.setdefault("quantity", "1")
-    if not post.get("quantity"):
-        post["quantity"] = "1"
+    # Amounts not typed yet stand in as 1 and 0: the rules do not read them, and a category
+    # without a unit value would otherwise need a value before anything is said.
+    for name, stand_in in (("quantity", "1"), ("value", "0")):
+        if not post.get(name):
+            post[name] = stand_in
     form = AidEntryForm(
         post,
         member=user.member,

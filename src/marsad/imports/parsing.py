@@ -207,6 +207,20 @@ def data_rows(path: Path, header_line: int = 1) -> Iterator[SourceRow]:
         raise file_error(error) from error
 
 
+def check_text_file(path: Path) -> None:
+    """Read a CSV file to its end once, so that what makes it unreadable past its first rows
+    (a quote mark left open, lines in another encoding) is told at upload, not when its rows
+    are checked; a workbook is read by cells and has no such fault."""
+    if workbook_kind(path) is not None:
+        return
+    rows = table_rows(path)
+    try:
+        for _row in rows:
+            pass
+    except PersonFileError as error:
+        raise file_error(error) from error
+
+
 def estimate_data_rows(path: Path, header_line: int = 1) -> int:
     """About how many data rows a CSV file has (its line breaks), for a progress bar before
     the rows are read; 0 for a workbook."""

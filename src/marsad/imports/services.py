@@ -57,6 +57,7 @@ from marsad.imports.parsing import (
     SourceHousehold,
     aid_key,
     aid_raw,
+    check_text_file,
     count_households,
     data_rows,
     estimate_data_rows,
@@ -195,6 +196,7 @@ def batch_upload(
     try:
         batch.header_line, batch.header = read_header(Path(batch.file.path), kind)
         batch.other_sheets = other_sheets(Path(batch.file.path))
+        check_text_file(Path(batch.file.path))
     except ApplicationError:
         batch.file.delete(save=False)
         raise
@@ -379,10 +381,15 @@ def _run_for(batch: ImportBatch, progress: Progress | None) -> _Run:
 
 
 def _fail(batch: ImportBatch, error: BaseException) -> None:
-    message = str(error.message) if isinstance(error, ApplicationError) else str(error)
+    # A problem told to the user is kept as told; anything else names its type as well.
+    message = (
+        str(error.message)
+        if isinstance(error, ApplicationError)
+        else f"{type(error).__name__}: {error}"
+    )
     ImportBatch.objects.filter(pk=batch.pk).update(
         status=ImportBatch.Status.FAILED,
-        error=f"{type(error).__name__}: {message}"[:2000],
+        error=message[:2000],
         finished_at=timezone.now(),
     )
     batch.refresh_from_db()

@@ -48,7 +48,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "matching/case_detail.html",
         {
             "case": case,
-            "evidence": evidence_rows(case.evidence or []),
+            # Field by field, the evidence would tell a record the user is not shown.
+            "evidence": evidence_rows(case.evidence or []) if left.full and right.full else None,
             "left": left,
             "right": right,
             "can_decide": services.can_decide(user, case),

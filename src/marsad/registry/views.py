@@ -23,6 +23,7 @@ from marsad.matching.selectors import (
     coordination_summary,
     exact_national_id,
     find_duplicates,
+    holders_not_named,
     people_visible_in_full,
     visible_in_full,
 )
@@ -33,7 +34,12 @@ from marsad.registry.errors import RegistryError
 from marsad.registry.forms import HouseholdForm, PersonForm
 from marsad.registry.models import Consent, Person
 from marsad.registry.services import household_register, person_update, validate_household
-from marsad.registry.validation import nid_error_message, person_index, validate_person
+from marsad.registry.validation import (
+    national_id_other_name,
+    nid_error_message,
+    person_index,
+    validate_person,
+)
 
 REGISTRY_ROLES = roles_for("registry:household_list")
 REGISTER_ROLES = (Role.MEMBER_ADMIN, Role.CASE_WORKER)
@@ -122,6 +128,8 @@ def coalition_search(request: HttpRequest) -> HttpResponse:
             context["found"] = person is not None
             if person is not None:
                 context["summary"] = coordination_summary(person).as_dict()
+                if visible_in_full(request.user, [person.pk]):
+                    context["served_here"] = person.pk  # the record is open to this user
             audit_record(
                 actor=request.user,
                 action="view",
@@ -175,7 +183,17 @@ def register_people(request: HttpRequest) -> HttpResponse:
         if clean is not None:
             existing = exact_national_id(clean.national_id_index)
             data["link_existing"] = "1" if existing and request.POST.get("link") else ""
-            if existing is not None and not data["link_existing"]:
+            governorate = draft["household"].get("governorate", "")
+            if (
+                existing is not None
+                and data["link_existing"]
+                and holders_not_named(
+                    [(clean.linkage_record(record_id="new", governorate=governorate), existing.pk)]
+                )
+            ):
+                # Told when linking, as saving the household would tell it.
+                form.add_error("national_id", national_id_other_name(0).message)
+            elif existing is not None and not data["link_existing"]:
                 context["existing"] = coordination_summary(existing).as_dict()
             else:
                 draft["people"].append(data)
