@@ -1,5 +1,7 @@
 """Registry pages: who sees what, the wizard end to end, the live duplicate check."""
 
+from decimal import Decimal
+
 import pytest
 from django.contrib.sessions.models import Session
 from django.test import Client
@@ -284,6 +286,17 @@ def test_the_wizard_refuses_to_link_a_registered_id_under_another_name_at_once(
     assert "national_id" in response.context["form"].errors
     assert "الشافعي" not in response.content.decode()  # whose number it is stays unsaid
     assert wizard.draft(response.wsgi_request)["people"] == []
+
+
+def test_the_wizard_reads_amounts_as_members_write_them(client, nour_worker):
+    # Text boxes, not the browser's number boxes, which refuse Arabic-Indic digits.
+    client.force_login(nour_worker)
+    page = client.get(reverse("registry:register_household")).content.decode()
+    assert 'type="number"' not in page
+    client.post(reverse("registry:register_household"), {"governorate": "24"})
+    client.post(reverse("registry:register_people"), {**HEAD_FORM, "monthly_income": "١٬٥٠٠"})
+    [person] = wizard.draft(client.get(reverse("registry:register_people")).wsgi_request)["people"]
+    assert Decimal(person["monthly_income"]) == Decimal(1500)
 
 
 def test_the_wizard_shows_field_errors_in_arabic(client, nour_worker):

@@ -28,37 +28,11 @@ from marsad.assistance.selectors import (
     categories_for_choice,
 )
 from marsad.assistance.validation import AidEntryInput
-from marsad.engines.cells import CellError, parse_decimal
+from marsad.core.fields import LocalDecimalField, LocalIntegerField
+from marsad.engines.cells import western_digits
 from marsad.geo.models import Governorate
 from marsad.members.models import Member
 from marsad.programs.models import Program
-
-_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫٬", "01234567890123456789.,")
-
-
-def western_digits(value: Any) -> Any:
-    return value.translate(_DIGITS).replace(",", "") if isinstance(value, str) else value
-
-
-class LocalDecimalField(forms.DecimalField):
-    """A number written as members write it, read as the import reads a cell
-    (`engines.cells.parse_decimal`): Arabic-Indic digits, `1,250.50`, a decimal comma.
-
-    A text box, not the browser's number box, which refuses Arabic-Indic digits and drops
-    a decimal comma as it is typed (12,5 became 125); phones still show a number pad.
-    """
-
-    widget = forms.TextInput(attrs={"inputmode": "decimal", "dir": "ltr", "autocomplete": "off"})
-
-    def to_python(self, value: Any) -> Any:
-        if isinstance(value, str) and value.strip():
-            try:
-                value = parse_decimal(value)
-            except CellError:
-                raise forms.ValidationError(
-                    self.error_messages["invalid"], code="invalid"
-                ) from None
-        return super().to_python(value)
 
 
 class LocalDateField(forms.DateField):
@@ -66,7 +40,7 @@ class LocalDateField(forms.DateField):
 
     def to_python(self, value: Any) -> datetime.date | None:
         if isinstance(value, str):
-            value = value.translate(_DIGITS)
+            value = western_digits(value)
         return super().to_python(value)
 
 
@@ -251,15 +225,6 @@ class ReachForm(forms.Form):
 
 
 # Categories and rules ----------------------------------------------------------------
-
-
-class LocalIntegerField(forms.IntegerField):
-    """A whole number, Arabic-Indic digits too (a text box, as `LocalDecimalField`)."""
-
-    widget = forms.TextInput(attrs={"inputmode": "numeric", "dir": "ltr", "autocomplete": "off"})
-
-    def to_python(self, value: Any) -> int | None:
-        return super().to_python(western_digits(value))
 
 
 class CategoryForm(forms.ModelForm):

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from marsad.core.audit import audit_record
+from marsad.core.fields import LocalDecimalField, LocalIntegerField
 from marsad.core.models import CoalitionSettings
 from marsad.engines.vulnerability import Assessment, Housing, score, weights_from_mapping
 from marsad.registry.models import Household, NeedsAssessment
@@ -52,23 +53,23 @@ BOOLEAN_FIELDS = (
 
 
 class AssessmentForm(forms.Form):
-    monthly_income_egp = forms.DecimalField(
+    monthly_income_egp = LocalDecimalField(
         label=_("Household income per month (EGP)"), required=False, min_value=0, decimal_places=2
     )
-    household_size = forms.IntegerField(label=_("Household size"), required=False, min_value=1)
-    dependents = forms.IntegerField(
+    household_size = LocalIntegerField(label=_("Household size"), required=False, min_value=1)
+    dependents = LocalIntegerField(
         label=_("Dependents (under 18, over 65, disabled)"), required=False, min_value=0
     )
-    members_with_disability = forms.IntegerField(
+    members_with_disability = LocalIntegerField(
         label=_("Members with a disability"), required=False, min_value=0
     )
-    chronic_illness_members = forms.IntegerField(
+    chronic_illness_members = LocalIntegerField(
         label=_("Members with a chronic illness"), required=False, min_value=0
     )
-    school_age_children = forms.IntegerField(
+    school_age_children = LocalIntegerField(
         label=_("Children of school age"), required=False, min_value=0
     )
-    children_out_of_school = forms.IntegerField(
+    children_out_of_school = LocalIntegerField(
         label=_("Of them, out of school"), required=False, min_value=0
     )
     housing = forms.ChoiceField(
@@ -83,7 +84,7 @@ class AssessmentForm(forms.Form):
     head_unemployed = forms.ChoiceField(
         label=_("Head of household unemployed"), choices=YES_NO, required=False
     )
-    debt_egp = forms.DecimalField(
+    debt_egp = LocalDecimalField(
         label=_("Debt (EGP)"), required=False, min_value=0, decimal_places=2
     )
 

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from marsad.core.fields import LocalDecimalField
 from marsad.geo.models import District, Governorate
 from marsad.registry.models import Gender, Person
 
@@ -30,7 +31,7 @@ class HouseholdForm(forms.Form):
     )
     village = forms.CharField(label=_("Village or shiakha"), max_length=120, required=False)
     address = forms.CharField(label=_("Address"), max_length=300, required=False)
-    latitude = forms.DecimalField(
+    latitude = LocalDecimalField(
         label=_("Latitude"),
         max_digits=9,
         decimal_places=6,
@@ -38,7 +39,7 @@ class HouseholdForm(forms.Form):
         min_value=-90,
         max_value=90,
     )
-    longitude = forms.DecimalField(
+    longitude = LocalDecimalField(
         label=_("Longitude"),
         max_digits=9,
         decimal_places=6,
@@ -73,7 +74,7 @@ class PersonForm(forms.Form):
     disability = forms.ChoiceField(
         label=_("Disability"), choices=[("", "—"), *Person.Disability.choices], required=False
     )
-    monthly_income = forms.DecimalField(
+    monthly_income = LocalDecimalField(
         label=_("Monthly income (EGP)"),
         required=False,
         min_value=0,
