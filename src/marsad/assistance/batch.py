@@ -6,13 +6,14 @@ set-based: the rows' national IDs, household references and keys are written to 
 temporary table and resolved with one join; the accepted rows go into the ledger with one
 COPY (PostgreSQL) or one multi-row insert (SQLite). One call is one transaction.
 
-A row's beneficiary is a registered person found by national ID (whoever registered them:
-the member has the ID, so the person is linked to it as when registering), or a household
-this member imported, found by its household reference. The row's key (the member's entry
+A row's beneficiary is a registered person found by national ID, or a household this member
+imported, found by its household reference. A person this member neither registered nor
+serves is reached only when a row of the file gives their name too (`_unconfirmed`); the
+member is then linked to them, as when registering. The row's key (the member's entry
 reference, or `content_key`: a hash of what the row says, as read) makes re-imports add
-nothing. Blocking rules reject a row
-(an importer cannot give a reason per row; such deliveries are recorded one by one with an
-override); warnings are taken as confirmed at the preview; both are kept as conflicts.
+nothing. Blocking rules reject a row (an importer cannot give a reason per row; such
+deliveries are recorded one by one with an override); warnings are taken as confirmed at the
+preview; both are kept as conflicts.
 """
 
 from __future__ import annotations
@@ -581,10 +582,10 @@ def _survivors(merged_into: set[int]) -> dict[int, tuple[int, int | None]]:
     """For each record others were merged into: the record that survives at the end of the
     merges (a survivor may have been merged in turn) and its household. Aid to a merged
     record goes there, as the form and the API send it."""
-    final: dict[int, int] = {pk: pk for pk in merged_into}
-    household: dict[int, int | None] = {}
     if not merged_into:
         return {}
+    final: dict[int, int] = {pk: pk for pk in merged_into}
+    household: dict[int, int | None] = {}
     pending = set(merged_into)
     for _step in range(_MERGE_CHAIN_MAX):
         step = {

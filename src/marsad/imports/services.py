@@ -166,7 +166,7 @@ def batch_upload(
     language: str = "ar",
     request: HttpRequest | None = None,
 ) -> ImportBatch:
-    """Store an uploaded file (CSV or XLSX) privately and read its columns.
+    """Store an uploaded file (CSV or a workbook) privately and read its columns.
 
     Raises ApplicationError when the kind is unknown, the file too large, or unreadable
     (nothing is kept then).

@@ -1,7 +1,8 @@
-"""Reading member spreadsheets (CSV or XLSX).
+"""Reading member spreadsheets (CSV, or workbooks: .xlsx, .xls, .ods).
 
 Real files come from Excel in Arabic Windows: UTF-8 with or without a BOM, or Windows-1256;
-comma, semicolon or tab separated; header names in any case. `table_rows` streams any such
+comma, semicolon or tab separated; header names in any case; or workbooks, old (.xls) and
+LibreOffice's (.ods) too, which are read with calamine. `table_rows` streams any such
 file row by row (the bulk import reads millions of rows through it); `read_person_file`
 reads a person-records file for `marsad dedupe`. A file that cannot serve as input
 (unreadable, no `record_id` column, empty or repeated record ids) raises `PersonFileError`
