@@ -268,6 +268,7 @@ def test_linking_everyone_in_the_wizard_creates_no_household(client, nour_worker
     assert response["Location"] == reverse("registry:person_detail", args=[first.pk])
     assert Household.objects.count() == 1
     assert first.service_links.filter(member=amal_worker.member).exists()
+    assert list(first.consents.values_list("scope", flat=True)) == ["coordination"]
     # The serving member now sees the person in full.
     assert client.get(response["Location"]).status_code == 200
 

@@ -236,10 +236,17 @@ def household_register(
                 link_existing=link_existing,
             )
             today = timezone.localdate()
+            # The family's consent, for the people linked too (the scopes they do not hold).
+            held = set(
+                Consent.objects.filter(
+                    person__in=result.linked, withdrawn_on__isnull=True
+                ).values_list("person_id", "scope")
+            )
             Consent.objects.bulk_create(
                 Consent(person=person, scope=scope, given_on=today, created_by=by)
-                for person in result.created
+                for person in [*result.created, *result.linked]
                 for scope in consent_scopes
+                if (person.pk, scope) not in held
             )
             changes = {
                 "people": [p.pk for p in result.created],
