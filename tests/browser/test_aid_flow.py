@@ -75,6 +75,8 @@ def test_live_check_block_override_and_reverse(browser, live_server):
     # Typed key by key in Arabic-Indic digits, as on an Arabic keyboard.
     page.locator("#id_quantity").press_sequentially("٥٠٠٫٥")
     page.select_option("#id_category", "monthly-cash")
+    # The live check's answer moves the button: saving waits for it, as a person would.
+    page.wait_for_selector("[data-testid=finding-block]")
     page.get_by_test_id("save-entry").click()
     page.fill("#id_override_reason", "حريق في المنزل")
     page.get_by_test_id("save-entry").click()
