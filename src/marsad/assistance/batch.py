@@ -465,7 +465,7 @@ def _resolve(
                     item.nid_index,
                     item.household_ref,
                     item.key,
-                    rows[item.index].legacy_key if not rows[item.index].key else "",
+                    rows[item.index].legacy_key,
                 )
                 for item in parsed
             ],

@@ -12,7 +12,9 @@ from marsad.engines.cells import CellError, parse_decimal
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫٬", "01234567890123456789.,")
 
 
-def western_digits(value: Any) -> Any:
+def _whole_number_text(value: Any) -> Any:
+    """A typed whole number with Western digits and no thousands separators (unlike
+    `engines.cells.western_digits`, which keeps the separators)."""
     return value.translate(_DIGITS).replace(",", "") if isinstance(value, str) else value
 
 
@@ -43,4 +45,4 @@ class LocalIntegerField(forms.IntegerField):
     widget = forms.TextInput(attrs={"inputmode": "numeric", "dir": "ltr", "autocomplete": "off"})
 
     def to_python(self, value: Any) -> int | None:
-        return super().to_python(western_digits(value))
+        return super().to_python(_whole_number_text(value))
