@@ -18,8 +18,9 @@ from marsad.core.models import AuditEvent
 from marsad.imports import services
 from marsad.imports.errors import ImportsError
 from marsad.imports.models import ColumnMapping, ImportBatch, ImportRejection
-from marsad.imports.parsing import legacy_aid_key
+from marsad.imports.parsing import legacy_aid_key, unnamed_column
 from marsad.imports.services import (
+    REASON_COLUMN,
     batch_map,
     batch_upload,
     import_file,
@@ -752,6 +753,31 @@ def test_an_unreadable_upload_keeps_nothing(tmp_path, nour, nour_admin):
 
 
 # Rejected rows ------------------------------------------------------------------------
+
+
+def test_the_rejected_rows_download_keeps_cells_written_past_the_last_named_column(
+    tmp_path, nour, nour_admin
+):
+    # A note typed two columns right of the header's last column, on two bad rows, and one
+    # further right on only the second of them.
+    width = len(HOUSEHOLD_HEADER)
+    bad = [*HOUSEHOLD_ROWS[7], "", "جار قديم"]
+    worse = [*HOUSEHOLD_ROWS[8], "", "رقم خاطئ", "", "اتصل لاحقا"]
+    path = write_csv(tmp_path / "notes.csv", HOUSEHOLD_HEADER, [*HOUSEHOLD_ROWS[:5], worse, bad])
+    batch = import_file(path=path, member=nour, kind="households", by=nour_admin)
+    assert batch.rejected == 2
+    # when
+    content = rejections_export(batch=batch, by=nour_admin, file_format="csv").content
+    # then
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    assert rows[0][width:] == [unnamed_column(width + 2), unnamed_column(width + 4), REASON_COLUMN]
+    assert rows[1][:-1] == [*(str(c) for c in HOUSEHOLD_ROWS[8]), "رقم خاطئ", "اتصل لاحقا"]
+    assert rows[2][:-1] == [*(str(c) for c in HOUSEHOLD_ROWS[7]), "جار قديم", ""]
+    sheet = load_workbook(
+        io.BytesIO(rejections_export(batch=batch, by=nour_admin, file_format="xlsx").content)
+    ).worksheets[0]
+    assert [cell.value for cell in sheet[1]][width:-1] == rows[0][width:-1]
+    assert [cell.value for cell in sheet[2]][width:-1] == ["رقم خاطئ", "اتصل لاحقا"]
 
 
 def test_the_rejected_rows_download_shows_a_formula_typed_in_a_cell_and_never_runs_it(

@@ -18,7 +18,7 @@ import datetime
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Container, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -127,6 +127,17 @@ def cell_text(value: object) -> str:
     return str(value).strip()
 
 
+def unnamed_column(position: int, taken: Container[str] = ()) -> str:
+    """The name of a column without a header cell: its position (1 for the first column),
+    numbered further if a named column of the file is already called so."""
+    base = _("column %(number)s") % {"number": position}
+    name, repeat = base, 1
+    while name in taken:
+        repeat += 1
+        name = f"{base} ({repeat})"
+    return name
+
+
 def clean_header(row: Sequence[object]) -> list[str]:
     """Column names as written, stripped; blank ones named by position, repeats numbered.
 
@@ -138,7 +149,7 @@ def clean_header(row: Sequence[object]) -> list[str]:
     header: list[str] = []
     seen: Counter[str] = Counter()
     for position, text in enumerate(names, start=1):
-        name = text or _("column %(number)s") % {"number": position}
+        name = text or unnamed_column(position)
         seen[name] += 1
         header.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
     return header
@@ -259,11 +270,20 @@ class Columns:
         return cell_text(self.value(cells, field_name))
 
     def raw(self, cells: Sequence[object]) -> dict[str, str]:
-        """The row in the file's own columns, as text (what a rejected-rows file shows)."""
-        return {
+        """The row in the file's own columns, as text (what a rejected-rows file shows).
+
+        A cell written past the header's last named column is kept too, under the column's
+        position (as `clean_header` names a blank header cell), so that the rejected-rows file
+        gives back everything the row held.
+        """
+        row = {
             name: cell_text(cells[index]) if index < len(cells) else ""
             for index, name in enumerate(self.header)
         }
+        for index in range(len(self.header), len(cells)):
+            if text := cell_text(cells[index]):
+                row[unnamed_column(index + 1, taken=row)] = text
+        return row
 
 
 # Values ------------------------------------------------------------------------------

@@ -779,6 +779,21 @@ class Download:
     filename: str
 
 
+def _columns_written(header: Sequence[str], rows: Iterable[Mapping[str, str]]) -> list[str]:
+    """The file's columns, then those that only some rows filled past the header's last named
+    column, in their order in the rows."""
+    columns = list(header)
+    for written in rows:
+        place = len(header) - 1
+        for name in written:
+            if name in columns:
+                place = max(place, columns.index(name))
+            else:
+                place += 1
+                columns.insert(place, name)
+    return columns
+
+
 def rejections_export(
     *, batch: ImportBatch, by: Any, file_format: str, request: HttpRequest | None = None
 ) -> Download:
@@ -789,14 +804,18 @@ def rejections_export(
     if batch.purged_at is not None:
         raise _purged(batch)
     stage = selectors.rejection_stage(batch)
-    header = [*batch.header, REASON_COLUMN]
+    rejected = batch.rejections.filter(stage=stage).order_by("line", "pk")
+    columns = _columns_written(
+        batch.header, (rejection.row_as_written() for rejection in rejected.iterator())
+    )
+    header = [*columns, REASON_COLUMN]
     stem = Path(batch.original_name).stem or "import"
     rows = (
         [
-            *(written.get(column, "") for column in batch.header),
+            *(written.get(column, "") for column in columns),
             _reason(batch.kind, rejection.problems, batch.mapping),
         ]
-        for rejection in batch.rejections.filter(stage=stage).order_by("line", "pk").iterator()
+        for rejection in rejected.iterator()
         for written in (rejection.row_as_written(),)
     )
     if file_format == "xlsx":
