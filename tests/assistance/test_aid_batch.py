@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from marsad.assistance import batch
-from marsad.assistance.batch import AidRow, aid_entries_import_batch, aid_rows_check
+from marsad.assistance.batch import AidFile, AidRow, aid_entries_import_batch, aid_rows_check
 from marsad.assistance.errors import AidError
 from marsad.assistance.models import AidConflict, AidEntry
 from marsad.registry.models import ServiceLink
@@ -121,6 +121,40 @@ def test_importing_the_same_rows_again_adds_nothing(world):
         member=world["second"], by=None, rows=[row(2, national_id=NID, full_name=HEAD)]
     )
     assert [o.status for o in other] == ["created"]
+
+
+def test_a_row_repeated_in_a_later_batch_of_the_file_is_the_same_problem_as_in_one_batch(world):
+    # A reference and a delivery without one, each written again in the file's next batch.
+    first = [row(2, national_id=NID, key="R-1"), row(3, household_ref="H-2", key="")]
+    second = [
+        row(4, national_id=NID, key="R-1", category="medicines"),
+        row(5, household_ref="H-2", key="", quantity="1.00", delivered_on="01/03/2026"),
+        row(6, household_ref="H-2", key="R-2"),
+    ]
+    expected = [[], [], [AidError.KEY_REPEATED], [AidError.KEY_REPEATED], []]
+    file = AidFile()
+    checked = [
+        o
+        for rows in (first, second)
+        for o in aid_rows_check(member=world["first"], rows=rows, file=file)
+    ]
+    assert [[p["code"] for p in o.problems] for o in checked] == expected
+    assert [o.status for o in checked] == ["valid", "valid", "rejected", "rejected", "valid"]
+    assert "2" in checked[2].problems[0]["message"]  # the line of the first row
+    assert "3" in checked[3].problems[0]["message"]
+    assert (checked[2].problems[0]["field"], checked[3].problems[0]["field"]) == ("entry_ref", "")
+    file = AidFile()
+    imported = [
+        o
+        for rows in (first, second)
+        for o in aid_entries_import_batch(member=world["first"], by=None, rows=rows, file=file)
+    ]
+    assert [[p["code"] for p in o.problems] for o in imported] == expected
+    assert [o.status for o in imported] == ["created", "created", "rejected", "rejected", "created"]
+    assert AidEntry.objects.count() == 3
+    # A new file holding the same rows finds them in the ledger: already there, not repeated.
+    again = aid_entries_import_batch(member=world["first"], by=None, rows=first, file=AidFile())
+    assert [o.status for o in again] == ["existing", "existing"]
 
 
 def test_rules_block_warn_and_flag_across_members(world):
@@ -325,25 +359,25 @@ def test_a_name_given_once_in_a_file_confirms_the_person_for_its_other_rows(worl
         row(3, national_id=NID, key="k3", category="medicines"),
     ]
     second = [row(4, national_id=NID, key="k4", category="eid-meat", delivered_on="2026-05-27")]
-    confirmed: set[int] = set()
+    file = AidFile()
     preview = [
         o.status
         for rows in (first, second)
-        for o in aid_rows_check(member=world["second"], rows=rows, confirmed=confirmed)
+        for o in aid_rows_check(member=world["second"], rows=rows, file=file)
     ]
     assert preview == ["valid", "valid", "valid"]
-    assert confirmed == {world["head"].pk}
-    confirmed = set()
+    assert file.confirmed == {world["head"].pk}
+    file = AidFile()
     imported = [
         o.status
         for rows in (first, second)
         for o in aid_entries_import_batch(
-            member=world["second"], by=world["user"], rows=rows, confirmed=confirmed
+            member=world["second"], by=world["user"], rows=rows, file=file
         )
     ]
     assert imported == ["created", "created", "created"]
     # Without the named row, the others are not enough.
     [alone] = aid_rows_check(
-        member=member_create(), rows=[row(5, national_id=NID, key="k5")], confirmed=set()
+        member=member_create(), rows=[row(5, national_id=NID, key="k5")], file=AidFile()
     )
     assert alone.problems[0]["code"] == AidError.BENEFICIARY_NOT_SERVED

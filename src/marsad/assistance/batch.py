@@ -131,6 +131,27 @@ class _Parsed:
     district_id: int | None = None
 
 
+@dataclass
+class AidFile:
+    """What the batches of one file tell each other, so that a file checked or imported in
+    batches gives every row the outcome it would have in one batch.
+
+    - `confirmed`: the people a row of the file named (see `_unconfirmed`);
+    - the line of each key's first row, so that a delivery or reference repeated anywhere
+      in the file is the same problem of the later row, however far apart the two are.
+      Keys are kept as 16-byte digests: a million rows hold about 100 MB.
+    """
+
+    confirmed: set[int] = field(default_factory=set)
+    _lines: dict[bytes, int] = field(default_factory=dict)
+
+    def first_line(self, key: str, line: int) -> int | None:
+        """The line of an earlier row with this key; else None, and this row is the first."""
+        digest = hashlib.blake2b(key.encode(), digest_size=16).digest()
+        first = self._lines.setdefault(digest, line)
+        return None if first == line else first
+
+
 def content_key(item: _Parsed) -> str:
     """The identity of a delivery whose row has no reference: a hash of what the row says, as
     read (category, amounts, dates, beneficiary, program, place, deliverer, note). The same
@@ -621,46 +642,40 @@ def _run(
     *,
     write: bool,
     by: Any,
-    confirmed: set[int] | None = None,
+    file: AidFile | None = None,
 ) -> list[AidOutcome]:
+    file = file if file is not None else AidFile()
     lookups = _Lookups(member)
     outcomes = [AidOutcome(key=row.key, line=row.line, status="valid") for row in rows]
     parsed: list[_Parsed] = []
     nid_cache: dict[str, str] = {}
-    seen_keys: dict[str, int] = {}
     for index, row in enumerate(rows):
         item, problems = _parse(row, index, lookups, nid_cache)
         key = row.key
         if item is not None:
             key = item.key = row.key or content_key(item)
             outcomes[index].key = key
-        if key and key in seen_keys:
+        if key and (first_line := file.first_line(key, row.line)) is not None:
             problems.append(
                 Problem(
                     # A repeated reference is the reference's problem; a repeated delivery
                     # without one is the whole row's.
                     "entry_ref" if row.key else "",
                     AidError.KEY_REPEATED,
-                    _("The same entry reference is on line %(line)s too.")
-                    % {"line": seen_keys[key]}
+                    _("The same entry reference is on line %(line)s too.") % {"line": first_line}
                     if row.key
-                    else _("The same delivery is on line %(line)s too.") % {"line": seen_keys[key]},
+                    else _("The same delivery is on line %(line)s too.") % {"line": first_line},
                 )
             )
             item = None
-        elif key:
-            seen_keys[key] = row.line
         if item is None:
             outcomes[index].status = "rejected"
             outcomes[index].problems = [p.as_dict() for p in problems]
         else:
             parsed.append(item)
     resolved, existing, registered_here = _resolve(member, rows, parsed)
-    unconfirmed, named_ok = _unconfirmed(
-        member, parsed, resolved, registered_here, confirmed if confirmed is not None else set()
-    )
-    if confirmed is not None:
-        confirmed |= named_ok
+    unconfirmed, named_ok = _unconfirmed(member, parsed, resolved, registered_here, file.confirmed)
+    file.confirmed |= named_ok
     households_governorate = dict(
         Household.objects.filter(
             pk__in={h for _, h in resolved.values() if h is not None}
@@ -959,21 +974,21 @@ def _record_conflicts(
 
 
 def aid_rows_check(
-    *, member: Member, rows: list[AidRow], confirmed: set[int] | None = None
+    *, member: Member, rows: list[AidRow], file: AidFile | None = None
 ) -> list[AidOutcome]:
     """The import preview: every row checked as it would be imported; nothing written.
 
-    `confirmed` carries, from one batch of a file to the next, the people the file's rows
-    named (pass the same set to each batch, in the preview and in the import alike)."""
+    `file` carries what a file's earlier batches tell its next ones (pass the same `AidFile`
+    to each batch of a file, in the preview and in the import alike)."""
     with collector_paused():
-        return _run(member, rows, write=False, by=None, confirmed=confirmed)
+        return _run(member, rows, write=False, by=None, file=file)
 
 
 def aid_entries_import_batch(
-    *, member: Member, by: Any, rows: list[AidRow], confirmed: set[int] | None = None
+    *, member: Member, by: Any, rows: list[AidRow], file: AidFile | None = None
 ) -> list[AidOutcome]:
     """Record a batch of rows; one outcome per row, in order. One transaction: if anything
-    fails, nothing of the batch is stored and the exception propagates. `confirmed`: as for
+    fails, nothing of the batch is stored and the exception propagates. `file`: as for
     `aid_rows_check`."""
     with collector_paused(), transaction.atomic():
-        return _run(member, rows, write=True, by=by, confirmed=confirmed)
+        return _run(member, rows, write=True, by=by, file=file)

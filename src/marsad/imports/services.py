@@ -488,10 +488,10 @@ def _aid_preview(run: _Run) -> None:
     batch.records_total = estimate
     batch.save(update_fields=["records_total"])
     run.report()
-    confirmed: set[int] = set()  # people the file's rows named (see `aid_rows_check`)
+    file = aid_batch.AidFile()
     for chunk in _aid_rows(run):
         outcomes = aid_batch.aid_rows_check(
-            member=batch.member, rows=[row for row, _ in chunk], confirmed=confirmed
+            member=batch.member, rows=[row for row, _ in chunk], file=file
         )
         rejections = []
         for outcome, (_row, cells) in zip(outcomes, chunk, strict=True):
@@ -675,12 +675,12 @@ def _aid_import(run: _Run, by: Any) -> None:
 
 def _aid_import_chunks(run: _Run, by: Any, stage: str) -> None:
     batch = run.batch
-    confirmed: set[int] = set()  # people the file's rows named (see `aid_rows_check`)
+    file = aid_batch.AidFile()
     for chunk in _aid_rows(run):
         counts = dict.fromkeys(_COUNTERS, 0)
         with transaction.atomic():
             outcomes = aid_batch.aid_entries_import_batch(
-                member=batch.member, by=by, rows=[row for row, _ in chunk], confirmed=confirmed
+                member=batch.member, by=by, rows=[row for row, _ in chunk], file=file
             )
             rejections = []
             for outcome, (_row, cells) in zip(outcomes, chunk, strict=True):
