@@ -177,6 +177,9 @@ MARSAD_BLIND_INDEX_KEY = os.environ.get("MARSAD_BLIND_INDEX_KEY", "")
 # Days an uploaded import file and its rejected rows are kept after the last work on them
 # (`marsad purge_imports`, run daily from cron).
 MARSAD_IMPORT_KEEP_DAYS = int(os.environ.get("MARSAD_IMPORT_KEEP_DAYS", "90"))
+# How many distinct names that do not name the holder of a registered national ID a member may
+# give for that holder in 24 hours before no other name is checked (`matching.naming`).
+MARSAD_NAME_TRIES_PER_DAY = int(os.environ.get("MARSAD_NAME_TRIES_PER_DAY", "5"))
 
 # The REST API that member systems call (docs/api.md): a token per user (`marsad api_token`)
 # or the signed-in session; every response is JSON; errors carry the services' stable codes.

@@ -9,6 +9,7 @@ from marsad.assistance import batch
 from marsad.assistance.batch import AidFile, AidRow, aid_entries_import_batch, aid_rows_check
 from marsad.assistance.errors import AidError
 from marsad.assistance.models import AidConflict, AidEntry
+from marsad.core.models import AuditEvent
 from marsad.registry.models import ServiceLink
 from tests.factories import household_create, member_create, person_create, user_create
 
@@ -350,6 +351,28 @@ def test_a_national_id_alone_does_not_reach_someone_the_member_does_not_serve(wo
         member=world["first"], by=None, rows=[row(6, national_id=NID)]
     )
     assert first.status == "created"
+
+
+def test_an_aid_file_cannot_try_name_after_name_against_one_id(world, settings):
+    settings.MARSAD_NAME_TRIES_PER_DAY = 2
+    names = ["سيد محمود حسن", "كريم حسين عبدالرحمن", "طارق إبراهيم يوسف", HEAD]
+    rows = [row(n + 2, national_id=NID, full_name=name) for n, name in enumerate(names)]
+    expected = [
+        [AidError.NATIONAL_ID_OTHER_NAME],
+        [AidError.NATIONAL_ID_OTHER_NAME],
+        [AidError.NATIONAL_ID_TRIES_EXHAUSTED],
+        [AidError.NATIONAL_ID_TRIES_EXHAUSTED],
+    ]
+    checked = aid_rows_check(member=world["second"], rows=rows, by=world["user"])
+    assert [[p["code"] for p in o.problems] for o in checked] == expected
+    # The import after the check: the same answers, and the same names are not counted again.
+    imported = aid_entries_import_batch(member=world["second"], by=world["user"], rows=rows)
+    assert [[p["code"] for p in o.problems] for o in imported] == expected
+    assert not AidEntry.objects.exists()
+    events = AuditEvent.objects.filter(action=AuditEvent.Action.NAME_REFUSED)
+    assert [(e.member_id, e.target_id, e.changes["source"]) for e in events] == 2 * [
+        (world["second"].pk, str(world["head"].pk), "aid_import")
+    ]
 
 
 def test_a_name_given_once_in_a_file_confirms_the_person_for_its_other_rows(world):

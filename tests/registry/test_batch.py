@@ -388,6 +388,84 @@ def test_registration_links_a_registered_person_only_under_their_name(case_worke
     assert [p.pk for p in result.linked] == [existing.pk]
 
 
+def _link_as(user, full_name):
+    return household_register(
+        member=user.member,
+        by=user,
+        household=HOUSEHOLD,
+        people=[wife(relation="head"), head(full_name=full_name, relation="father")],
+        link_existing=frozenset({1}),
+    )
+
+
+def _refusal(user, full_name):
+    with pytest.raises(ApplicationError) as error:
+        _link_as(user, full_name)
+    [problem] = error.value.extra["problems"]
+    assert problem["field"] == "people.1.national_id"
+    return problem["code"]
+
+
+def test_after_too_many_names_refused_for_an_id_no_other_name_is_compared(
+    case_worker, other_worker, settings
+):
+    # Tried name after name against one ID, the answers would tell the holder's name.
+    settings.MARSAD_NAME_TRIES_PER_DAY = 2
+    other_name, exhausted = (
+        RegistryError.NATIONAL_ID_OTHER_NAME,
+        RegistryError.NATIONAL_ID_TRIES_EXHAUSTED,
+    )
+    existing = household_register(
+        member=other_worker.member, by=other_worker, household=HOUSEHOLD, people=[head()]
+    ).created[0]
+    assert _refusal(case_worker, "سيد محمود حسن") == other_name
+    assert _refusal(case_worker, "سيد  محمود حسن") == other_name  # the same name counts once
+    assert _refusal(case_worker, "كريم حسين عبدالرحمن") == other_name
+    # Now neither a third name nor the holder's own is compared.
+    assert _refusal(case_worker, "طارق إبراهيم يوسف") == exhausted
+    assert _refusal(case_worker, "محمد احمد على الشافعى") == exhausted
+    assert not ServiceLink.objects.filter(member=case_worker.member).exists()
+    # Each distinct refused name is in the audit log, for the member, without the name.
+    events = AuditEvent.objects.filter(action=AuditEvent.Action.NAME_REFUSED)
+    assert [(e.actor, e.member_id, e.target_id) for e in events] == 2 * [
+        (case_worker, case_worker.member_id, str(existing.pk))
+    ]
+    assert len({e.changes["name"] for e in events}) == 2
+    assert all("سيد" not in str(e.changes) and "كريم" not in str(e.changes) for e in events)
+    # Another member's tries are its own.
+    third = user_create(role=Role.CASE_WORKER, member=member_create(slug="third"))
+    assert [p.pk for p in _link_as(third, "محمد احمد على الشافعى").linked] == [existing.pk]
+    # A day later the member may give a name again.
+    events.update(at=timezone.now() - datetime.timedelta(hours=25))
+    assert [p.pk for p in _link_as(case_worker, "محمد احمد على الشافعى").linked] == [existing.pk]
+
+
+def test_an_import_gives_the_same_answers_and_counts_the_same_tries(
+    case_worker, other_worker, settings
+):
+    settings.MARSAD_NAME_TRIES_PER_DAY = 2
+    household_register(
+        member=other_worker.member, by=other_worker, household=HOUSEHOLD, people=[head()]
+    )
+    names = ["سيد محمود حسن", "كريم حسين عبدالرحمن", "سيد محمود حسن", "طارق إبراهيم يوسف"]
+    rows = [row(f"H-{n}", [head(full_name=name)], line=n + 2) for n, name in enumerate(names)] + [
+        row("H-9", [head(full_name="محمد احمد على الشافعى")], line=9)
+    ]
+    outcomes = import_rows(case_worker, rows)
+    assert [o.problems[0]["code"] if o.problems else o.status for o in outcomes] == [
+        RegistryError.NATIONAL_ID_OTHER_NAME,
+        RegistryError.NATIONAL_ID_OTHER_NAME,
+        RegistryError.NATIONAL_ID_OTHER_NAME,
+        RegistryError.NATIONAL_ID_TRIES_EXHAUSTED,
+        RegistryError.NATIONAL_ID_TRIES_EXHAUSTED,
+    ]
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.NAME_REFUSED).count() == 2
+    # The registration form, next, finds the member's tries spent too.
+    assert _refusal(case_worker, "محمد احمد على الشافعى") == (
+        RegistryError.NATIONAL_ID_TRIES_EXHAUSTED
+    )
+
+
 def test_a_link_that_exists_already_is_not_doubled(case_worker, other_worker):
     theirs = household_register(
         member=other_worker.member, by=other_worker, household=HOUSEHOLD, people=[head()]

@@ -12,6 +12,7 @@ from marsad.matching.models import DuplicateCase
 from marsad.members.models import Role
 from marsad.registry import wizard
 from marsad.registry.models import Consent, Household, Person
+from marsad.registry.validation import national_id_other_name, national_id_tries_exhausted
 from tests.factories import member_create, secretariat_create, user_create
 from tests.registry.test_registration import NID, head, register
 
@@ -287,6 +288,23 @@ def test_the_wizard_refuses_to_link_a_registered_id_under_another_name_at_once(
     assert "national_id" in response.context["form"].errors
     assert "الشافعي" not in response.content.decode()  # whose number it is stays unsaid
     assert wizard.draft(response.wsgi_request)["people"] == []
+
+
+def test_the_wizard_stops_comparing_names_after_too_many_tries(
+    client, nour_worker, amal_worker, settings
+):
+    settings.MARSAD_NAME_TRIES_PER_DAY = 1
+    register(nour_worker, [head()])
+    client.force_login(amal_worker)
+    client.post(reverse("registry:register_household"), {"governorate": "24"})
+    url = reverse("registry:register_people")
+    first = client.post(url, {**HEAD_FORM, "full_name": "سيد محمود حسن", "link": "1"})
+    after = client.post(url, {**HEAD_FORM, "link": "1"})  # now the holder's own name
+    assert first.context["form"].errors["national_id"] == [national_id_other_name(0).message]
+    assert after.context["form"].errors["national_id"] == [national_id_tries_exhausted(0).message]
+    assert wizard.draft(after.wsgi_request)["people"] == []
+    [event] = AuditEvent.objects.filter(action=AuditEvent.Action.NAME_REFUSED)
+    assert (event.actor, event.changes["source"]) == (amal_worker, "wizard")
 
 
 def test_the_wizard_reads_amounts_as_members_write_them(client, nour_worker):

@@ -52,7 +52,7 @@ from marsad.engines.linkage.records import clean_record
 from marsad.engines.nid import clean_national_id
 from marsad.geo.models import District, Governorate
 from marsad.matching.linkage import governorate_index
-from marsad.matching.selectors import holders_not_named
+from marsad.matching.naming import holders_named_check
 from marsad.members.models import Member
 from marsad.programs.models import Program
 from marsad.registry.models import Household, HouseholdReference, Person, ServiceLink
@@ -528,6 +528,7 @@ def _resolve(
 
 def _unconfirmed(
     member: Member,
+    by: Any,
     items: Sequence[_Parsed],
     resolved: Mapping[int, tuple[int | None, int | None]],
     registered_here: set[int],
@@ -563,7 +564,7 @@ def _unconfirmed(
     strangers = [item for item in items if item.index in by_id and by_id[item.index] not in served]
     named = [item for item in strangers if item.given_name]
     today = timezone.localdate()
-    wrong = holders_not_named(
+    check = holders_named_check(
         [
             (
                 clean_record(
@@ -572,10 +573,13 @@ def _unconfirmed(
                 by_id[item.index],
             )
             for item in named
-        ]
+        ],
+        member_id=member.pk,
+        actor=by,
+        source="aid_import",
     )
     problems: dict[int, Problem] = {}
-    for number in wrong:
+    for number in check.wrong:
         problems[named[number].index] = Problem(
             "national_id",
             AidError.NATIONAL_ID_OTHER_NAME,
@@ -584,7 +588,19 @@ def _unconfirmed(
                 "in this row."
             ),
         )
-    named_ok = {by_id[item.index] for number, item in enumerate(named) if number not in wrong}
+    for number in check.exhausted:
+        problems[named[number].index] = Problem(
+            "national_id",
+            AidError.NATIONAL_ID_TRIES_EXHAUSTED,
+            _(
+                "Too many names that do not match this national ID were given for your "
+                "institution in the last 24 hours, so it is not compared with another name "
+                "until then. Check the ID, or ask the Technical Secretariat."
+            ),
+        )
+    named_ok = {
+        by_id[item.index] for number, item in enumerate(named) if number not in check.refused
+    }
     for item in strangers:
         if not item.given_name and by_id[item.index] not in named_ok:
             problems[item.index] = Problem(
@@ -674,7 +690,9 @@ def _run(
         else:
             parsed.append(item)
     resolved, existing, registered_here = _resolve(member, rows, parsed)
-    unconfirmed, named_ok = _unconfirmed(member, parsed, resolved, registered_here, file.confirmed)
+    unconfirmed, named_ok = _unconfirmed(
+        member, by, parsed, resolved, registered_here, file.confirmed
+    )
     file.confirmed |= named_ok
     households_governorate = dict(
         Household.objects.filter(
@@ -974,14 +992,15 @@ def _record_conflicts(
 
 
 def aid_rows_check(
-    *, member: Member, rows: list[AidRow], file: AidFile | None = None
+    *, member: Member, rows: list[AidRow], file: AidFile | None = None, by: Any = None
 ) -> list[AidOutcome]:
-    """The import preview: every row checked as it would be imported; nothing written.
+    """The import preview: every row checked as it would be imported; nothing written to
+    the ledger (a name refused for a national ID is recorded, by `by`: `matching.naming`).
 
     `file` carries what a file's earlier batches tell its next ones (pass the same `AidFile`
     to each batch of a file, in the preview and in the import alike)."""
     with collector_paused():
-        return _run(member, rows, write=False, by=None, file=file)
+        return _run(member, rows, write=False, by=by, file=file)
 
 
 def aid_entries_import_batch(

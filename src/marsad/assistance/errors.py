@@ -15,6 +15,7 @@ class AidError(ErrorCode):
     BENEFICIARY_UNKNOWN = "aid.beneficiary_unknown"
     BENEFICIARY_NOT_SERVED = "aid.beneficiary_not_served"
     NATIONAL_ID_OTHER_NAME = "aid.national_id_other_name"
+    NATIONAL_ID_TRIES_EXHAUSTED = "aid.national_id_tries_exhausted"
     PERSON_NOT_IN_HOUSEHOLD = "aid.person_not_in_household"
     PROGRAM_UNKNOWN = "aid.program_unknown"
     GOVERNORATE_UNKNOWN = "aid.governorate_unknown"

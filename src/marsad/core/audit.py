@@ -29,7 +29,10 @@ def audit_record(
     pii: bool = False,
     changes: dict[str, Any] | None = None,
     request: HttpRequest | None = None,
+    member_id: int | None = None,
 ) -> AuditEvent:
+    """Record an event. The member is the actor's institution, unless `member_id` names the
+    institution on whose behalf the actor acted (the secretariat importing a member's file)."""
     if target is not None:
         target_type = target._meta.label_lower
         target_id = str(target.pk)
@@ -38,7 +41,9 @@ def audit_record(
     return AuditEvent.objects.create(
         actor=actor if authenticated else None,
         actor_label=actor.get_username() if authenticated else "",
-        member_id=getattr(actor, "member_id", None) if authenticated else None,
+        member_id=member_id
+        if member_id is not None
+        else (getattr(actor, "member_id", None) if authenticated else None),
         action=action,
         target_type=target_type,
         target_id=target_id,

@@ -40,6 +40,7 @@ class AuditEvent(models.Model):
         LOGIN_FAILED = "login_failed", _("failed login")
         LOGOUT = "logout", _("logged out")
         EXPORT = "export", _("exported")
+        NAME_REFUSED = "name_refused", _("name refused for a national ID")
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

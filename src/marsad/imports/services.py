@@ -491,7 +491,7 @@ def _aid_preview(run: _Run) -> None:
     file = aid_batch.AidFile()
     for chunk in _aid_rows(run):
         outcomes = aid_batch.aid_rows_check(
-            member=batch.member, rows=[row for row, _ in chunk], file=file
+            member=batch.member, rows=[row for row, _ in chunk], file=file, by=batch.created_by
         )
         rejections = []
         for outcome, (_row, cells) in zip(outcomes, chunk, strict=True):

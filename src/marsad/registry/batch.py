@@ -45,6 +45,7 @@ from marsad.engines.linkage.decision import Decision
 from marsad.engines.linkage.features import FeatureRow, feature_row
 from marsad.engines.linkage.records import PersonRecord
 from marsad.geo.models import District, Governorate
+from marsad.matching.naming import holders_named_check
 from marsad.matching.selectors import (
     CANDIDATE_RULES,
     PER_RULE_LIMIT,
@@ -52,7 +53,6 @@ from marsad.matching.selectors import (
     candidate_pairs,
     candidate_rows_by_id,
     distinct_by_national_id,
-    holders_not_named,
     pair_hit,
     stored_row,
 )
@@ -76,6 +76,7 @@ from marsad.registry.validation import (
     PersonInput,
     Problem,
     national_id_other_name,
+    national_id_tries_exhausted,
 )
 
 #: Longest household key: the width of `Household.source_key`.
@@ -457,7 +458,7 @@ def _register_batch(
     for person in everyone:
         if person.clean.national_id_index in registered:
             person.existing_id = registered[person.clean.national_id_index]
-    accepted = _without_other_holders(accepted, outcomes)
+    accepted = _without_other_holders(accepted, outcomes, member=member, by=by, source=source)
     everyone = [person for household in accepted for person in household.people]
     first_with_id: dict[str, _NewPerson] = {}
     for person in everyone:
@@ -500,11 +501,18 @@ def _register_batch(
 
 
 def _without_other_holders(
-    accepted: list[_Accepted], outcomes: list[HouseholdOutcome]
+    accepted: list[_Accepted],
+    outcomes: list[HouseholdOutcome],
+    *,
+    member: Member,
+    by: Any,
+    source: str,
 ) -> list[_Accepted]:
     """The households whose people given with a registered national ID are named as the
-    person registered under it; the others are rejected (`national_id_other_name`): linking
-    them would show the registered person's record on a number alone."""
+    person registered under it; the others are rejected (`national_id_other_name`, or
+    `national_id_tries_exhausted` once the member has had too many names refused for that
+    person: `matching.naming`): linking them would show the registered person's record on a
+    number alone."""
     linking = [
         (household, position, person)
         for household in accepted
@@ -513,17 +521,23 @@ def _without_other_holders(
     ]
     if not linking:
         return accepted
-    wrong = holders_not_named(
-        [(person.record(), person.existing_id or 0) for _household, _position, person in linking]
+    check = holders_named_check(
+        [(person.record(), person.existing_id or 0) for _household, _position, person in linking],
+        member_id=member.pk,
+        actor=by,
+        source=source,
     )
-    rejected: dict[int, list[int]] = {}
-    for number in sorted(wrong):
+    rejected: dict[int, list[Problem]] = {}
+    for number in sorted(check.refused):
         household, position, _person = linking[number]
-        rejected.setdefault(household.index, []).append(position)
-    for index, positions in rejected.items():
+        refusal = (
+            national_id_tries_exhausted if number in check.exhausted else national_id_other_name
+        )
+        rejected.setdefault(household.index, []).append(refusal(position))
+    for index, problems in rejected.items():
         outcome = outcomes[index]
         outcome.status, outcome.warnings = Status.REJECTED, []
-        outcome.problems = [national_id_other_name(position).as_dict() for position in positions]
+        outcome.problems = [problem.as_dict() for problem in problems]
     return [household for household in accepted if household.index not in rejected]
 
 

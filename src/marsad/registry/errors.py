@@ -14,6 +14,7 @@ class RegistryError(ErrorCode):
     NATIONAL_ID_UNKNOWN_GOVERNORATE = "registry.national_id.unknown_governorate"
     NATIONAL_ID_DIGITS_LOST = "registry.national_id.digits_lost"
     NATIONAL_ID_OTHER_NAME = "registry.national_id.other_name"
+    NATIONAL_ID_TRIES_EXHAUSTED = "registry.national_id.tries_exhausted"
     BIRTH_DATE_IN_FUTURE = "registry.birth_date_in_future"
     BIRTH_DATE_TOO_OLD = "registry.birth_date_too_old"
     UNKNOWN_GOVERNORATE = "registry.unknown_governorate"

@@ -19,12 +19,12 @@ from marsad.core.errors import ApplicationError
 from marsad.core.models import CoalitionSettings
 from marsad.engines.linkage.decision import Decision
 from marsad.geo.models import District, Governorate
+from marsad.matching.naming import holders_named_check
 from marsad.matching.selectors import (
     Candidate,
     coordination_summary,
     exact_national_id,
     find_duplicates,
-    holders_not_named,
     registered_ids,
 )
 from marsad.matching.services import case_open
@@ -43,6 +43,7 @@ from marsad.registry.validation import (
     Problem,
     name_columns,
     national_id_other_name,
+    national_id_tries_exhausted,
     problems_error,
     validate_person,
 )
@@ -216,14 +217,25 @@ def household_register(
         if index not in link_existing:
             raise already_registered_error(existing, index=index)
         holders.append((index, person, existing))
-    wrong = holders_not_named(
+    check = holders_named_check(
         [
             (person.linkage_record(record_id="new", governorate=governorate.code), existing.pk)
             for _index, person, existing in holders
-        ]
+        ],
+        member_id=member.pk,
+        actor=by,
+        source="registration",
+        request=request,
     )
-    if wrong:
-        raise _invalid([national_id_other_name(holders[number][0]) for number in sorted(wrong)])
+    if check.refused:
+        raise _invalid(
+            [
+                national_id_tries_exhausted(holders[number][0])
+                if number in check.exhausted
+                else national_id_other_name(holders[number][0])
+                for number in sorted(check.refused)
+            ]
+        )
     try:
         with transaction.atomic():
             result = _store(

@@ -92,6 +92,20 @@ def problems_error(problems: list[Problem], *, generic: ErrorCode) -> Applicatio
     )
 
 
+def national_id_tries_exhausted(index: int, field_name: str = "") -> Problem:
+    """Person `index` was given a registered national ID after the member had too many other
+    names refused for its holder (`matching.naming`): the name is not compared."""
+    return Problem(
+        field_name or f"people.{index}.national_id",
+        RegistryError.NATIONAL_ID_TRIES_EXHAUSTED,
+        _(
+            "Too many names that do not match this national ID were given for your "
+            "institution in the last 24 hours, so it is not compared with another name until "
+            "then. Check the ID, or ask the Technical Secretariat."
+        ),
+    )
+
+
 def national_id_other_name(index: int) -> Problem:
     """Person `index` was given a registered national ID with another person's name (see
     `engines.linkage.decision.names_the_holder`); the registered name is not told."""

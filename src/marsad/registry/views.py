@@ -18,12 +18,12 @@ from marsad.engines.linkage.records import clean_record
 from marsad.engines.nid import NationalIdError, mask_national_id, parse_national_id
 from marsad.engines.vulnerability import AssessmentError
 from marsad.matching.linkage import governorate_index
+from marsad.matching.naming import NameCheck, holders_named_check
 from marsad.matching.selectors import (
     Candidate,
     coordination_summary,
     exact_national_id,
     find_duplicates,
-    holders_not_named,
     people_visible_in_full,
     visible_in_full,
 )
@@ -36,6 +36,7 @@ from marsad.registry.models import Consent, Person
 from marsad.registry.services import household_register, person_update, validate_household
 from marsad.registry.validation import (
     national_id_other_name,
+    national_id_tries_exhausted,
     nid_error_message,
     person_index,
     validate_person,
@@ -184,15 +185,20 @@ def register_people(request: HttpRequest) -> HttpResponse:
             existing = exact_national_id(clean.national_id_index)
             data["link_existing"] = "1" if existing and request.POST.get("link") else ""
             governorate = draft["household"].get("governorate", "")
-            if (
-                existing is not None
-                and data["link_existing"]
-                and holders_not_named(
-                    [(clean.linkage_record(record_id="new", governorate=governorate), existing.pk)]
-                )
-            ):
+            check = NameCheck()
+            if existing is not None and data["link_existing"]:
                 # Told when linking, as saving the household would tell it.
-                form.add_error("national_id", national_id_other_name(0).message)
+                user: Any = request.user
+                check = holders_named_check(
+                    [(clean.linkage_record(record_id="new", governorate=governorate), existing.pk)],
+                    member_id=user.member_id,
+                    actor=user,
+                    source="wizard",
+                    request=request,
+                )
+            if check.refused:
+                refusal = national_id_tries_exhausted if check.exhausted else national_id_other_name
+                form.add_error("national_id", refusal(0).message)
             elif existing is not None and not data["link_existing"]:
                 context["existing"] = coordination_summary(existing).as_dict()
             else:
