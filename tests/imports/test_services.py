@@ -29,6 +29,7 @@ from marsad.imports.services import (
 from marsad.matching.models import DuplicateCase
 from marsad.members.models import Role
 from marsad.registry import batch as registry_batch
+from marsad.registry.errors import RegistryError
 from marsad.registry.models import Household, Person
 from marsad.registry.services import HouseholdInput, household_register
 from marsad.registry.validation import PersonInput
@@ -123,6 +124,36 @@ def test_the_preview_counts_what_was_imported_before(tmp_path, nour, nour_admin)
         path=households_csv(tmp_path), member=nour, kind="households", by=nour_admin, dry_run=True
     )
     assert (again.records_valid, again.records_existing, again.records_rejected) == (0, 3, 3)
+
+
+def test_the_preview_refuses_a_registered_id_under_another_name_as_the_import_does(
+    tmp_path, nour, nour_admin, amal, amal_admin
+):
+    # Amal registered H-1's head; Nour's file gives his ID once with his name (H-1), once
+    # with another (H-7): the check says what the import will do, and neither tells whose
+    # the number is.
+    import_file(
+        path=households_csv(tmp_path, rows=HOUSEHOLD_ROWS[:1]),
+        member=amal,
+        kind="households",
+        by=amal_admin,
+    )
+    other = [["H-7", "سيد محمود حسن علي", *HOUSEHOLD_ROWS[0][2:]]]
+    path = households_csv(tmp_path, rows=[*HOUSEHOLD_ROWS[:2], *other], name="nour.csv")
+    checked = import_file(path=path, member=nour, kind="households", by=nour_admin, dry_run=True)
+    assert (checked.records_valid, checked.records_rejected) == (1, 1)
+    [rejection] = checked.rejections.filter(stage="preview")
+    assert rejection.line == 4
+    assert [(p["field"], p["code"]) for p in rejection.problems] == [
+        ("people.0.national_id", RegistryError.NATIONAL_ID_OTHER_NAME)
+    ]
+    imported = import_file(path=path, member=nour, kind="households", by=nour_admin)
+    assert (imported.created, imported.rejected) == (1, 1)
+    assert [p["code"] for p in imported.rejections.get(stage="import").problems] == [
+        RegistryError.NATIONAL_ID_OTHER_NAME
+    ]
+    # The same wrong name in the check and in the import is one name tried.
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.NAME_REFUSED).count() == 1
 
 
 # Import -------------------------------------------------------------------------------

@@ -72,7 +72,7 @@ from marsad.observatory.tasks import gap_recompute_request
 from marsad.registry import batch as registry_batch
 from marsad.registry.errors import RegistryError
 from marsad.registry.models import Person
-from marsad.registry.validation import person_index, validate_person
+from marsad.registry.validation import CleanPerson, person_index, validate_person
 
 #: Households per call of the registry's batch service (one transaction each).
 HOUSEHOLD_CHUNK = 1_000
@@ -284,8 +284,9 @@ def _places() -> Places:
     )
 
 
-def _household_check(parsed: ParsedHousehold) -> list[Problem]:
-    """What the registry would reject, without writing (the checks of registration).
+def _household_check(parsed: ParsedHousehold) -> tuple[list[Problem], list[CleanPerson]]:
+    """What the registry would reject, without writing (the checks of registration), and
+    the people as registration reads them (those it could read).
 
     Every problem of the rows at once: the cells that could not be read, then registration's
     checks of the rest (a field whose cell was unreadable is not reported twice).
@@ -293,11 +294,14 @@ def _household_check(parsed: ParsedHousehold) -> list[Problem]:
     problems = list(parsed.problems)
     unread = {problem["field"] for problem in problems}
     indexes: list[str] = []
+    cleaned: list[CleanPerson] = []
     for index, person in enumerate(parsed.people):
         clean, found = validate_person(person, index=index)
         problems += [problem.as_dict() for problem in found if problem.field not in unread]
-        if clean is not None and clean.national_id_index:
-            indexes.append(clean.national_id_index)
+        if clean is not None:
+            cleaned.append(clean)
+            if clean.national_id_index:
+                indexes.append(clean.national_id_index)
     heads = sum(1 for person in parsed.people if person.relation == Person.Relation.HEAD)
     relations_read = not any(field.endswith(".relation") for field in unread)
     if heads != 1 and relations_read:
@@ -316,7 +320,42 @@ def _household_check(parsed: ParsedHousehold) -> list[Problem]:
                 "message": _("The same national ID is written for two members."),
             }
         )
-    return problems
+    return problems, cleaned
+
+
+def _holders_refused(
+    batch: ImportBatch, households: Sequence[tuple[ParsedHousehold, list[CleanPerson]]]
+) -> dict[int, list[Problem]]:
+    """By place in `households`: the problems the import would find with people given with a
+    registered national ID under another name (`registry.batch.holders_refused`)."""
+    registered = registry_batch.registered_by_index(
+        [
+            person.national_id_index
+            for _parsed, cleaned in households
+            for person in cleaned
+            if person.national_id_index
+        ]
+    )
+    given = [
+        registry_batch.GivenHolder(
+            number,
+            position,
+            person.linkage_record(
+                record_id="new",
+                governorate=parsed.household.governorate if parsed.household else "",
+            ),
+            registered[person.national_id_index],
+        )
+        for number, (parsed, cleaned) in enumerate(households)
+        for position, person in enumerate(cleaned)
+        if person.national_id_index in registered
+    ]
+    refused = registry_batch.holders_refused(
+        given, member=batch.member, by=batch.created_by, source=f"import #{batch.pk}"
+    )
+    return {
+        number: [problem.as_dict() for problem in problems] for number, problems in refused.items()
+    }
 
 
 def _household_rejections(
@@ -436,14 +475,25 @@ def _households_preview(run: _Run) -> None:
     for chunk in _chunks(household_groups(run.path, columns, per_ref), HOUSEHOLD_CHUNK):
         imported = registry_batch.imported_keys(batch.member, (source.ref for source in chunk))
         rejections: list[ImportRejection] = []
+        sound: list[tuple[ParsedHousehold, list[CleanPerson]]] = []
         for source in chunk:
             if source.ref in imported:
                 batch.records_existing += 1
                 continue
-            problems = _household_check(parser.parse(source))
+            parsed = parser.parse(source)
+            problems, cleaned = _household_check(parsed)
             if problems:
                 batch.records_rejected += 1
                 rejections += _household_rejections(batch, stage, source, problems, columns)
+            else:
+                sound.append((parsed, cleaned))
+        refused = _holders_refused(batch, sound)
+        for number, (parsed, _cleaned) in enumerate(sound):
+            if number in refused:
+                batch.records_rejected += 1
+                rejections += _household_rejections(
+                    batch, stage, parsed.source, refused[number], columns
+                )
             else:
                 batch.records_valid += 1
         batch.records_done += len(chunk)

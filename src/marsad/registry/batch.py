@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
@@ -286,7 +286,7 @@ def imported_keys(member: Member, keys: Iterable[str]) -> dict[str, int]:
     return found
 
 
-def _registered(indexes: list[str]) -> dict[str, int]:
+def registered_by_index(indexes: list[str]) -> dict[str, int]:
     """Person id by blind index, for the indexes already in the registry."""
     found: dict[str, int] = {}
     table = connection.ops.quote_name(Person._meta.db_table)
@@ -452,7 +452,7 @@ def _register_batch(
         accepted.append(_Accepted(index, row, governorate, district, people, warnings))
 
     everyone = [person for household in accepted for person in household.people]
-    registered = _registered(
+    registered = registered_by_index(
         [p.clean.national_id_index for p in everyone if p.clean.national_id_index]
     )
     for person in everyone:
@@ -500,6 +500,41 @@ def _register_batch(
     return outcomes
 
 
+@dataclass(frozen=True)
+class GivenHolder:
+    """A person given with a registered national ID: where in the batch, as typed, and the
+    id of the person registered under it."""
+
+    household: int  # the household's place in its batch
+    position: int  # the person's place in the household
+    record: PersonRecord
+    holder_id: int
+
+
+def holders_refused(
+    given: Sequence[GivenHolder], *, member: Member, by: Any, source: str
+) -> dict[int, list[Problem]]:
+    """By household: the problems of its people whose name does not name the person registered
+    under their national ID (`national_id_other_name`, or `national_id_tries_exhausted` once
+    the member has had too many names refused for that person: `matching.naming`). Linking
+    them would show the registered person's record on a number alone. The import's check
+    asks the same as the import, so both say the same of every household."""
+    check = holders_named_check(
+        [(person.record, person.holder_id) for person in given],
+        member_id=member.pk,
+        actor=by,
+        source=source,
+    )
+    refused: dict[int, list[Problem]] = {}
+    for number in sorted(check.refused):
+        person = given[number]
+        refusal = (
+            national_id_tries_exhausted if number in check.exhausted else national_id_other_name
+        )
+        refused.setdefault(person.household, []).append(refusal(person.position))
+    return refused
+
+
 def _without_other_holders(
     accepted: list[_Accepted],
     outcomes: list[HouseholdOutcome],
@@ -508,32 +543,17 @@ def _without_other_holders(
     by: Any,
     source: str,
 ) -> list[_Accepted]:
-    """The households whose people given with a registered national ID are named as the
-    person registered under it; the others are rejected (`national_id_other_name`, or
-    `national_id_tries_exhausted` once the member has had too many names refused for that
-    person: `matching.naming`): linking them would show the registered person's record on a
-    number alone."""
+    """The households none of whose people is refused by `holders_refused`; the others are
+    rejected."""
     linking = [
-        (household, position, person)
+        GivenHolder(household.index, position, person.record(), person.existing_id)
         for household in accepted
         for position, person in enumerate(household.people)
         if person.existing_id is not None
     ]
     if not linking:
         return accepted
-    check = holders_named_check(
-        [(person.record(), person.existing_id or 0) for _household, _position, person in linking],
-        member_id=member.pk,
-        actor=by,
-        source=source,
-    )
-    rejected: dict[int, list[Problem]] = {}
-    for number in sorted(check.refused):
-        household, position, _person = linking[number]
-        refusal = (
-            national_id_tries_exhausted if number in check.exhausted else national_id_other_name
-        )
-        rejected.setdefault(household.index, []).append(refusal(position))
+    rejected = holders_refused(linking, member=member, by=by, source=source)
     for index, problems in rejected.items():
         outcome = outcomes[index]
         outcome.status, outcome.warnings = Status.REJECTED, []
