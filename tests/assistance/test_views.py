@@ -433,3 +433,30 @@ def test_a_member_admins_reach_is_its_own(client, shared_household, nour, amal, 
     response = client.get(reverse("aid:reach"), {"by": "member"})
     assert [r.label for r in response.context["report"].rows] == ["جمعية أمل"]
     assert "member" not in response.context["form"].fields
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"by": "member", "governorate": "01", "date_from": "2025-02-30"},  # no such day
+        {"by": "member", "governorate": "99"},  # no such governorate
+    ],
+)
+def test_reach_with_a_filter_it_cannot_read_shows_and_exports_no_figures(
+    client, shared_household, nour, query
+):
+    # given: Nour's delivery in Minya; the query names Cairo or a governorate that is not one
+    entry_create(member=nour, household=shared_household)
+    client.force_login(secretariat_create())
+    # when
+    page = client.get(reverse("aid:reach"), query)
+    export = client.get(reverse("aid:reach_export", args=["csv"]), query)
+    # then: the page says what is wrong and shows no figures, rather than every delivery
+    assert page.status_code == 200
+    assert page.context["form"].errors
+    assert page.context["report"] is None
+    assert 'data-testid="reach-table"' not in page.content.decode()
+    # and the download writes no file of figures the filters did not choose
+    assert export.status_code == 302
+    assert export["Location"].startswith(reverse("aid:reach"))
+    assert not AuditEvent.objects.filter(action="export", target_type="assistance.reach").exists()

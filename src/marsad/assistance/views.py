@@ -455,12 +455,16 @@ def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
 # Reach -------------------------------------------------------------------------------
 
 
-def _reach(request: HttpRequest) -> tuple[ReachForm, selectors.ReachReport]:
+def _reach(request: HttpRequest) -> tuple[ReachForm, selectors.ReachReport | None]:
+    """The form and its report; no report when a filter cannot be read (the form says
+    which), since figures without that filter would pass for figures with it."""
     user: Any = request.user
     all_members = selectors.reach_scope_member(user) is None
     form = ReachForm(request.GET or None, all_members=all_members)
     dimension = selectors.ReachDimension.GOVERNORATE
     filters = selectors.ReachFilters()
+    if form.is_bound and not form.is_valid():
+        return form, None
     if form.is_valid():
         data = form.cleaned_data
         dimension = selectors.ReachDimension(data["by"] or dimension)
@@ -485,7 +489,7 @@ def reach(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "report": report,
-            "dimension_label": selectors.REACH_DIMENSION_LABELS[report.dimension],
+            "dimension_label": selectors.REACH_DIMENSION_LABELS[report.dimension] if report else "",
             "csv_url": f"{reverse('aid:reach_export', args=['csv'])}?{query}",
             "xlsx_url": f"{reverse('aid:reach_export', args=['xlsx'])}?{query}",
         },
@@ -498,6 +502,8 @@ def reach_export(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in ("csv", "xlsx"):
         raise Http404
     _form, report = _reach(request)
+    if report is None:  # the page says which filter it cannot read
+        return redirect(f"{reverse('aid:reach')}?{_querystring(request)}")
     header, rows = selectors.reach_table(report)
     stamp = timezone.localdate().isoformat()
     filename = f"marsad-reach-{report.dimension.value}-{stamp}.{fmt}"
