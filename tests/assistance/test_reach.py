@@ -193,3 +193,25 @@ def test_reach_table_has_a_header_and_a_total_row(two_members):
         ["المنيا", 2, 4, 2, 1, 2, 1, Decimal("2.00"), Decimal("150.00")],
         [gettext("Total"), 2, 4, 2, 1, 2, 1, Decimal("2.00"), Decimal("150.00")],
     ]
+
+
+def test_a_family_registered_three_times_and_merged_twice_counts_once(two_members):
+    # given: a third member's copy of the family was merged into Amal's copy, whose head
+    # the review queue later merged into the head of Nour's record
+    nour, amal = two_members
+    third = member_create()
+    original = family_create(member=nour, size=1)
+    copy = family_create(member=amal, size=1)
+    copy_of_copy = family_create(member=third, size=1)
+    Person.objects.filter(pk=copy_of_copy.head_id).update(
+        status=Person.Status.MERGED, merged_into=copy.head
+    )
+    Person.objects.filter(pk=copy.head_id).update(
+        status=Person.Status.MERGED, merged_into=original.head
+    )
+    entry_create(member=nour, household=original)
+    entry_create(member=third, household=copy_of_copy)
+    # when
+    report = reach_report(user=secretariat_create(), dimension="member")
+    # then: one person and one household, as each member would report it alone
+    assert totals(report) == (1, 1, 2, 2)

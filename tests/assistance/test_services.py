@@ -237,3 +237,25 @@ def test_a_district_of_another_governorate_is_refused(shared_household, nour_wor
     with pytest.raises(ApplicationError) as caught:
         record(nour_worker, delivery(shared_household, district="مركز سوهاج"))
     assert caught.value.extra["problems"][0]["code"] == AidError.DISTRICT_UNKNOWN
+
+
+def test_a_grant_to_a_family_record_merged_twice_meets_the_survivors_grant(nour, amal, nour_worker):
+    # given: a third member's copy of Nour's family was merged into Amal's copy, whose
+    # head was then merged into the head of Nour's record; the third member paid March
+    from marsad.members.models import Role
+    from tests.assistance.factories import family_create
+    from tests.factories import member_create, user_create
+
+    third = member_create()
+    original = family_create(member=nour, size=1)
+    copy = family_create(member=amal, size=1)
+    copy_of_copy = family_create(member=third, size=1)
+    for record_, survivor in ((copy_of_copy.head, copy.head), (copy.head, original.head)):
+        record_.merged_into, record_.status = survivor, "merged"
+        record_.save(update_fields=["merged_into", "status"])
+    record(user_create(role=Role.CASE_WORKER, member=third), delivery(copy_of_copy))
+    # when: Nour records March's grant to its own record, the surviving one
+    with pytest.raises(ApplicationError) as caught:
+        record(nour_worker, delivery(original))
+    # then: the rules count the three records as one family, as reach does
+    assert caught.value.code == AidError.BLOCKED

@@ -12,6 +12,7 @@ import datetime
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from django.db.models.functions import Coalesce
 from django.utils.translation import get_language
 
 from marsad.assistance.models import AidCategory, AidEntry, DuplicateAidRule
@@ -56,13 +57,17 @@ def covered_categories(rules: Iterable[aid_rules.Rule]) -> set[int]:
 
 def merged_heads() -> dict[int, int]:
     """Household → the household it counts as, for every household whose head was merged
-    into a person of another household (the same family registered twice), as reach counts
-    it. Read from the merged records (a partial index): merges are few, and a join from a
-    batch's households would scan the person table instead."""
+    into a person of another household (the same family registered twice; two levels of
+    merges), as reach counts it. Read from the merged records (a partial index): merges are
+    few, and a join from a batch's households would scan the person table instead."""
     return _aliases(
-        Household.objects.filter(head__merged_into__isnull=False).values_list(
-            "pk", "head__merged_into__household_id"
+        Household.objects.filter(head__merged_into__isnull=False)
+        .annotate(
+            into=Coalesce(
+                "head__merged_into__merged_into__household_id", "head__merged_into__household_id"
+            )
         )
+        .values_list("pk", "into")
     )
 
 

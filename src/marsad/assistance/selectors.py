@@ -286,8 +286,13 @@ PERSON_KEY = Coalesce(
     "household__people__id",
 )
 
-#: The household reached: the household of the surviving record when its head was merged.
-HOUSEHOLD_KEY = Coalesce("household__head__merged_into__household_id", "household_id")
+#: The household reached: the household of the surviving record when its head was merged
+#: (two levels of merges, as for people).
+HOUSEHOLD_KEY = Coalesce(
+    "household__head__merged_into__merged_into__household_id",
+    "household__head__merged_into__household_id",
+    "household_id",
+)
 
 
 def reach_entries(*, user: Any, filters: ReachFilters) -> QuerySet[AidEntry]:
