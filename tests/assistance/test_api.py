@@ -228,3 +228,18 @@ def test_the_schema_documents_the_aid_endpoints():
     assert set(record["responses"]) == {"201", "400", "401", "403", "409", "428"}
     assert "get" in schema["paths"]["/api/aid-entries/"]
     assert "get" in schema["paths"]["/api/reach/"]
+
+
+def test_reach_for_the_board_hides_small_counts(shared_household, nour):
+    entry_create(member=nour, household=shared_household)
+    response = api(user_create(role=Role.BOARD_MEMBER)).get("/api/reach/", {"by": "member"})
+    assert response.status_code == 200
+    body = response.json()
+    [row] = body["rows"]
+    assert (row["people"], row["households"], row["value"], row["suppressed"]) == (
+        None,
+        None,
+        None,
+        True,
+    )
+    assert body["threshold"] == 10

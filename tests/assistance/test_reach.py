@@ -12,6 +12,7 @@ from marsad.assistance.selectors import (
     reach_report,
     reach_table,
 )
+from marsad.core.models import CoalitionSettings
 from marsad.members.models import Role
 from marsad.registry.models import Person
 from tests.assistance.factories import entry_create, family_create, reversal_create
@@ -168,6 +169,8 @@ def test_a_member_sees_only_its_own_reach_and_the_board_sees_all(two_members):
     assert by_label(report) == {"أمل": (3, 1, 3, 1)}
     assert report.scoped_to_member == amal.pk
     board = user_create(role=Role.BOARD_MEMBER)
+    # (no count hidden as small here; see test_the_board_sees_small_counts_hidden_as_on_the_gap_map)
+    CoalitionSettings.objects.update_or_create(pk=1, defaults={"small_count_threshold": 1})
     assert totals(reach_report(user=board, dimension="member")) == (3, 1, 6, 2)
 
 
@@ -215,3 +218,41 @@ def test_a_family_registered_three_times_and_merged_twice_counts_once(two_member
     report = reach_report(user=secretariat_create(), dimension="member")
     # then: one person and one household, as each member would report it alone
     assert totals(report) == (1, 1, 2, 2)
+
+
+def test_the_board_sees_small_counts_hidden_as_on_the_gap_map(two_members):
+    # given: in Minya, one household of 3 served by both members; in Cairo, 12 households
+    nour, amal = two_members
+    shared = family_create(member=nour, size=3, served_by=(amal,), governorate_code="24")
+    entry_create(member=nour, household=shared, category="surgery", value="9000")
+    entry_create(member=amal, household=shared, category="surgery", value="1000")
+    for _ in range(12):
+        entry_create(
+            member=amal, household=family_create(member=amal, size=1, governorate_code="01")
+        )
+    board = user_create(role=Role.BOARD_MEMBER)
+    # when
+    report = reach_report(user=board, dimension="governorate")
+    # then: Minya's counts (and what is derived from them) are hidden, Cairo's are shown
+    [cairo] = [row for row in report.rows if not row.suppressed]
+    [minya] = [row for row in report.rows if row.suppressed]
+    assert (cairo.people, cairo.households, cairo.value) == (12, 12, Decimal("6000.00"))
+    assert (minya.people, minya.people_reported, minya.people_overlap) == (None, None, None)
+    assert (minya.households, minya.households_reported, minya.households_overlap) == (
+        None,
+        None,
+        None,
+    )
+    assert (minya.quantity, minya.value) == (None, None)
+    assert report.threshold == 10
+    assert (report.total.people, report.total.households) == (15, 13)
+    # and the secretariat, and a member for its own deliveries, see the exact figures
+    exact = reach_report(user=secretariat_create(), dimension="governorate")
+    assert [(r.people, r.suppressed) for r in exact.rows] == [(12, False), (3, False)]
+    own = reach_report(user=user_create(role=Role.MEMBER_ADMIN, member=nour), dimension="year")
+    assert [(r.people, r.households, r.suppressed) for r in own.rows] == [(3, 1, False)]
+    # and the table written to files says "<10" where the page says "fewer than 10"
+    _header, rows = reach_table(report)
+    assert [row[1:] for row in rows if row[1] == "<10"] == [
+        ["<10", "<10", "", "<10", "<10", "", "", ""]
+    ]

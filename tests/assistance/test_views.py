@@ -460,3 +460,14 @@ def test_reach_with_a_filter_it_cannot_read_shows_and_exports_no_figures(
     assert export.status_code == 302
     assert export["Location"].startswith(reverse("aid:reach"))
     assert not AuditEvent.objects.filter(action="export", target_type="assistance.reach").exists()
+
+
+def test_the_boards_reach_page_and_export_hide_small_counts(client, shared_household, nour):
+    entry_create(member=nour, household=shared_household, value="700")
+    client.force_login(user_create(role=Role.BOARD_MEMBER))
+    html = client.get(reverse("aid:reach"), {"by": "member"}).content.decode()
+    assert 'data-suppressed="true"' in html
+    assert "700" not in html
+    response = client.get(reverse("aid:reach_export", args=["csv"]), {"by": "member"})
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[1][1:] == ["<10", "<10", "", "<10", "<10", "", "", ""]

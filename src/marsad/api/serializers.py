@@ -520,15 +520,25 @@ class ReachRowSerializer(serializers.Serializer):
         allow_null=True, help_text="Member, governorate or category id; YYYYMM, YYYYQ or YYYY."
     )
     label = serializers.CharField()
-    people = serializers.IntegerField(help_text="Distinct people reached, through the registry.")
-    households = serializers.IntegerField(help_text="Distinct households reached.")
-    people_reported = serializers.IntegerField(help_text="Sum of each member's distinct count.")
-    households_reported = serializers.IntegerField()
-    people_overlap = serializers.IntegerField(help_text="people_reported − people.")
-    households_overlap = serializers.IntegerField()
-    quantity = serializers.DecimalField(max_digits=16, decimal_places=2)
+    people = serializers.IntegerField(
+        allow_null=True, help_text="Distinct people reached, through the registry."
+    )
+    households = serializers.IntegerField(allow_null=True, help_text="Distinct households reached.")
+    people_reported = serializers.IntegerField(
+        allow_null=True, help_text="Sum of each member's distinct count."
+    )
+    households_reported = serializers.IntegerField(allow_null=True)
+    people_overlap = serializers.IntegerField(
+        allow_null=True, help_text="people_reported − people."
+    )
+    households_overlap = serializers.IntegerField(allow_null=True)
+    quantity = serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True)
     value = serializers.DecimalField(
-        max_digits=18, decimal_places=2, help_text="EGP, net of reversals."
+        max_digits=18, decimal_places=2, allow_null=True, help_text="EGP, net of reversals."
+    )
+    suppressed = serializers.BooleanField(
+        help_text="People or households below the small-count threshold (and the figures "
+        "derived from them) are null. Only in coalition-wide reports outside the secretariat."
     )
 
 
@@ -536,6 +546,9 @@ class ReachReportSerializer(serializers.Serializer):
     by = serializers.CharField()
     scoped_to_member = serializers.IntegerField(
         allow_null=True, help_text="Your member's id when the report covers only its deliveries."
+    )
+    threshold = serializers.IntegerField(
+        allow_null=True, help_text="The small-count threshold when small counts are hidden."
     )
     rows = ReachRowSerializer(many=True)
     total = ReachRowSerializer(help_text="Each person and household counted once over all rows.")

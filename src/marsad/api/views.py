@@ -688,7 +688,8 @@ class ReachView(APIView):
             "Effective deliveries counted through the registry (a household served by two "
             "members counts once; merged records count as the surviving one), beside the sum "
             "of each member's own count; the difference is the overlap. Member admins get "
-            "their own member's deliveries only."
+            "their own member's deliveries only. For the board, people or households below "
+            "the small-count threshold, and what is derived from them, are null."
         ),
         tags=["aid"],
         parameters=[ReachQuerySerializer],
@@ -720,6 +721,7 @@ class ReachView(APIView):
         body = {
             "by": report.dimension.value,
             "scoped_to_member": report.scoped_to_member,
+            "threshold": report.threshold,
             "rows": [row(r) for r in report.rows],
             "total": row(report.total),
         }

@@ -17,6 +17,11 @@ Reach is counted through the registry, in SQL, never by adding member reports:
 
 "Member-reported" is what adding up each member's own distinct count would give; the
 difference to the distinct count is the overlap between members.
+
+Small counts: the coalition-wide report of a user outside the secretariat (the board) hides
+a row's people, or its households, from 1 to `CoalitionSettings.small_count_threshold` − 1,
+with what is derived from them (member reports and overlap; for households, quantity and
+value), as the gap map does. A member's report covers its own deliveries and is exact.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -46,6 +51,7 @@ from django.utils.translation import gettext as _
 
 from marsad.assistance.models import AidCategory, AidConflict, AidEntry
 from marsad.core.audit import audit_record
+from marsad.core.models import CoalitionSettings
 from marsad.core.permissions import get_scoped_or_404, scope_to_member
 from marsad.geo.models import Governorate
 from marsad.members.models import Member
@@ -218,21 +224,28 @@ class ReachFilters:
 
 @dataclass(frozen=True)
 class ReachRow:
+    """One group's figures; a figure hidden as a small count is None, with `suppressed`."""
+
     key: int | None
     label: str
-    people: int
-    households: int
-    people_reported: int
-    households_reported: int
-    quantity: Decimal
-    value: Decimal
+    people: int | None
+    households: int | None
+    people_reported: int | None
+    households_reported: int | None
+    quantity: Decimal | None
+    value: Decimal | None
+    suppressed: bool = False
 
     @property
-    def people_overlap(self) -> int:
+    def people_overlap(self) -> int | None:
+        if self.people is None or self.people_reported is None:
+            return None
         return self.people_reported - self.people
 
     @property
-    def households_overlap(self) -> int:
+    def households_overlap(self) -> int | None:
+        if self.households is None or self.households_reported is None:
+            return None
         return self.households_reported - self.households
 
 
@@ -243,6 +256,8 @@ class ReachReport:
     rows: list[ReachRow]
     total: ReachRow
     scoped_to_member: int | None = None
+    #: The small-count threshold when counts below it are hidden; None when all are exact.
+    threshold: int | None = None
     columns: tuple[str, ...] = field(
         default=(
             "label",
@@ -327,6 +342,22 @@ def reach_scope_member(user: Any) -> int | None:
     return None if _sees_all_aggregates(user) else getattr(user, "member_id", None)
 
 
+def _sees_exact_counts(user: Any) -> bool:
+    """The secretariat, and a member in its own report (its own deliveries only)."""
+    return bool(getattr(user, "is_coalition_wide", False)) or reach_scope_member(user) is not None
+
+
+def _without_small_counts(row: ReachRow, threshold: int) -> ReachRow:
+    """The row with its people, or households, and what is derived from them hidden when
+    they are from 1 to threshold − 1."""
+    hidden: dict[str, Any] = {}
+    if 0 < (row.people or 0) < threshold:
+        hidden.update(people=None, people_reported=None)
+    if 0 < (row.households or 0) < threshold:
+        hidden.update(households=None, households_reported=None, quantity=None, value=None)
+    return replace(row, **hidden, suppressed=True) if hidden else row
+
+
 def _cents(amount: Decimal | None) -> Decimal:
     """SQLite sums decimals without their scale; both databases give 2 places here."""
     return (amount or ZERO).quantize(CENT)
@@ -367,7 +398,8 @@ def reach_report(
     """Distinct people and households reached, grouped by `dimension`, with the overlap.
 
     Six queries whatever the size of the ledger: distinct counts per group, per group and
-    member, per member, overall; value and quantity per group; the groups' labels.
+    member, per member, overall; value and quantity per group; the groups' labels (and the
+    small-count threshold, for those who see small counts hidden).
     """
     dimension = ReachDimension(dimension)
     filters = filters or ReachFilters()
@@ -424,17 +456,31 @@ def reach_report(
         quantity=_cents(sum((r.quantity for r in rows), ZERO)),
         value=_cents(sum((r.value for r in rows), ZERO)),
     )
+    threshold = None
+    if not _sees_exact_counts(user):
+        threshold = int(CoalitionSettings.current().small_count_threshold)
+        rows = [_without_small_counts(row, threshold) for row in rows]
+        total = _without_small_counts(total, threshold)
     return ReachReport(
         dimension=dimension,
         filters=filters,
         rows=rows,
         total=total,
         scoped_to_member=reach_scope_member(user),
+        threshold=threshold,
     )
 
 
 def reach_table(report: ReachReport) -> tuple[list[str], list[list[Any]]]:
-    """The report as a header and rows (with the total last), for CSV and XLSX."""
+    """The report as a header and rows (with the total last), for CSV and XLSX. A hidden
+    small count reads "<threshold"; a figure derived from one is left empty."""
+
+    def count(value: int | None) -> int | str:
+        return f"<{report.threshold}" if value is None else value
+
+    def derived(value: Any) -> Any:
+        return "" if value is None else value
+
     header = [
         str(REACH_DIMENSION_LABELS[report.dimension]),
         _("People reached (distinct)"),
@@ -449,14 +495,14 @@ def reach_table(report: ReachReport) -> tuple[list[str], list[list[Any]]]:
     rows = [
         [
             row.label,
-            row.people,
-            row.people_reported,
-            row.people_overlap,
-            row.households,
-            row.households_reported,
-            row.households_overlap,
-            row.quantity,
-            row.value,
+            count(row.people),
+            count(row.people_reported),
+            derived(row.people_overlap),
+            count(row.households),
+            count(row.households_reported),
+            derived(row.households_overlap),
+            derived(row.quantity),
+            derived(row.value),
         ]
         for row in [*report.rows, report.total]
     ]
