@@ -12,6 +12,7 @@ from marsad.observatory.coverage import (
     scope_for,
 )
 from marsad.programs.models import Program
+from marsad.registry.models import Person
 from tests.assistance.factories import entry_create, family_create, reversal_create
 from tests.factories import member_create
 
@@ -136,3 +137,27 @@ def test_periods(period, expected):
 
 def test_member_fixture_sanity():
     assert member_create().pk
+
+
+def test_a_person_whose_records_were_merged_is_reached_once(nour, amal, minya):
+    # given: one woman registered twice, each record given aid in person, then the later
+    # record merged into the earlier; and a second duplicate whose survivor's household was
+    # served as a whole
+    first = family_create(member=nour, size=1)
+    second = family_create(member=amal, size=1)
+    entry_create(member=nour, household=first, person=first.head)
+    entry_create(member=amal, household=second, person=second.head)
+    Person.objects.filter(pk=second.head.pk).update(
+        status=Person.Status.MERGED, merged_into=first.head
+    )
+    served = family_create(member=nour, size=2)
+    duplicate = family_create(member=amal, size=1)
+    entry_create(member=nour, household=served)
+    entry_create(member=amal, household=duplicate, person=duplicate.head)
+    Person.objects.filter(pk=duplicate.head.pk).update(
+        status=Person.Status.MERGED, merged_into=served.head
+    )
+    # when
+    values = measures(scope_for(level="governorate", sector="", period="all"), minya)
+    # then: the first woman once, the two people of the served household once each
+    assert values["people_reached"] == 3

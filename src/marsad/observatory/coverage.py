@@ -11,9 +11,10 @@ Counting rules (kept simple, written down in docs/decisions/0008-gap-observatory
 * Only effective deliveries count (`AidEntry.objects.effective()`: not reversals, not
   reversed), placed in the area recorded on the delivery.
 * Households reached: distinct households with at least one delivery in the area.
-* People reached: distinct people with a person-level delivery, plus every person recorded
-  in a household that had a household-level delivery (records merged into another person
-  are left out: their survivor is counted where it is recorded).
+* People reached: distinct people with a person-level delivery (a record merged into another
+  counts as the record it joined), plus every person recorded in a household that had a
+  household-level delivery (records merged into another person are left out: their
+  survivor is counted where it is recorded).
 * Aid value: the sum of the deliveries' values (EGP); per capita in the index.
 * Members active: distinct member institutions with a delivery; programs active: distinct
   programs named on deliveries.
@@ -32,6 +33,8 @@ from typing import Any, Protocol
 
 from django.db import connection
 from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum
+from django.db.models.expressions import Combinable
+from django.db.models.functions import Coalesce
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -149,9 +152,12 @@ def effective_entries(scope: CoverageScope) -> QuerySet[AidEntry]:
     return entries.order_by()
 
 
-def _pairs(queryset: QuerySet[Any], column: str, key: str) -> tuple[str, tuple[Any, ...]]:
+def _pairs(
+    queryset: QuerySet[Any], column: str, key: str | Combinable
+) -> tuple[str, tuple[Any, ...]]:
     """SQL of the distinct (area, item) pairs of `queryset`, the area taken from `column`."""
-    pairs = queryset.values(area=F(column), item=F(key)).distinct()
+    item = F(key) if isinstance(key, str) else key
+    pairs = queryset.values(area=F(column), item=item).distinct()
     sql, params = pairs.query.sql_with_params()
     return sql, tuple(params)
 
@@ -188,6 +194,13 @@ class HouseholdsReached:
         return CoverageData(values={"households_reached": _count_per_area(sql, params)})
 
 
+#: The person a person-level delivery reached: the record it was merged into, if any (a
+#: merge can be followed by another), so that one person's two records count once.
+SURVIVING_PERSON = Coalesce(
+    "person__merged_into__merged_into_id", "person__merged_into_id", "person_id"
+)
+
+
 class PeopleReached:
     measures: tuple[CoverageMeasure, ...] = (
         CoverageMeasure(
@@ -206,7 +219,7 @@ class PeopleReached:
         column = area_column(scope.level)
         entries = effective_entries(scope)
         people_sql, people_params = _pairs(
-            entries.filter(person__isnull=False), column, "person_id"
+            entries.filter(person__isnull=False), column, SURVIVING_PERSON
         )
         households_sql, households_params = _pairs(
             entries.filter(person__isnull=True), column, "household_id"
