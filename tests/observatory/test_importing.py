@@ -122,3 +122,53 @@ def test_a_file_without_the_needed_columns_is_refused(tmp_path):
 )
 def test_years(text, expected):
     assert parse_year(text) == expected
+
+
+def test_a_percentage_with_the_arabic_percent_sign_is_read(tmp_path):
+    # given: an Arabic sheet writes the rate with Arabic-Indic digits and the sign ٪
+    path = write_csv(
+        tmp_path,
+        "المؤشر,المحافظة,السنة,القيمة,المصدر\n"
+        "poverty_rate,الجيزة,٢٠١٩/٢٠,٢٧٫٩٪,بحث الدخل والإنفاق\n",
+    )
+    # when
+    indicator_values_import(path=path)
+    # then
+    assert stored("poverty_rate", "21") == [("2019/20", 27.9, "بحث الدخل والإنفاق")]
+
+
+def test_a_percentage_cell_of_a_workbook_is_not_read_as_a_fraction_of_a_percent(tmp_path):
+    # given: the sheet shows 27.9% and 8.5%; the workbook stores 0.279 and 0.085
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["indicator", "governorate", "year", "value", "source"])
+    sheet.append(["poverty_rate", "21", "2019/20", 0.279, "HIECS 2019/20"])
+    sheet.append(["unemployment_rate", "21", "2017", 0.085, "LFS 2017"])
+    for cell in ("D2", "D3"):
+        sheet[cell].number_format = "0.0%"
+    path = tmp_path / "rates.xlsx"
+    workbook.save(path)
+    # when
+    with pytest.raises(ApplicationError) as caught:
+        indicator_values_import(path=path)
+    # then: refused, with the line and field of each, rather than stored as 0.279 %
+    assert [(p.line, p.field) for p in caught.value.extra["problems"]] == [
+        (2, "value"),
+        (3, "value"),
+    ]
+    assert not stored("poverty_rate", "21")
+
+
+def test_a_share_or_an_index_between_0_and_1_is_kept_as_written(tmp_path):
+    # given: an HDI (not a percentage) and a small rate written with its sign
+    path = write_csv(
+        tmp_path,
+        "indicator,governorate,year,value,source\n"
+        "hdi_subnational,21,2022,0.702,GDL\n"
+        "unemployment_rate,21,2017,0.8%,LFS\n",
+    )
+    # when
+    indicator_values_import(path=path)
+    # then
+    assert stored("hdi_subnational", "21")[-1] == ("2022", 0.702, "GDL")
+    assert stored("unemployment_rate", "21") == [("2017", 0.8, "LFS")]

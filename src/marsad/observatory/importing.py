@@ -3,6 +3,11 @@
 Every row is checked before anything is written; each bad row is reported with its line,
 field, a stable code and a message in the user's language. A row whose value cell is empty
 is skipped: a missing figure stays missing (no row), it never becomes a zero.
+
+Percentages are read with or without their sign (27.9%, ٢٧٫٩٪). For an indicator in
+percent, a value between 0 and 1 written without the sign is refused: a workbook's
+percentage cell stores 0.279 for the 27.9 % it shows, and taking it as written would make
+the rate a hundred times too small.
 """
 
 from __future__ import annotations
@@ -94,6 +99,23 @@ def _text(value: object) -> str:
     return str(value).strip()
 
 
+_PERCENT_SIGNS = "%\u066a\uff05"  # %, the Arabic percent sign ٪, the full-width ％
+
+
+def _without_percent_sign(value: object) -> tuple[object, bool]:
+    """The cell without a percent sign, and whether it had one ("27.9%", "٢٧٫٩٪")."""
+    if not isinstance(value, str) or not any(sign in value for sign in _PERCENT_SIGNS):
+        return value, False
+    for sign in _PERCENT_SIGNS:
+        value = value.replace(sign, "")
+    return value, True
+
+
+def _in_percent(indicator: Indicator) -> bool:
+    """Whether the indicator's values are percentages (its unit says so: "% of population")."""
+    return any(sign in f"{indicator.unit_en}{indicator.unit_ar}" for sign in _PERCENT_SIGNS)
+
+
 def _file_rows(path: Path) -> Iterator[Sequence[object]]:
     try:
         yield from table_rows(path)
@@ -183,8 +205,8 @@ class _Checker:
                 ObservatoryError.INVALID_ROWS,
                 _("%(value)s is not a year (write 2017 or 2017/18)") % {"value": year_text or "—"},
             )
+        cell, with_sign = _without_percent_sign(raw_value)
         try:
-            cell = raw_value.replace("%", "") if isinstance(raw_value, str) else raw_value
             number: float | None = float(parse_decimal(cell))
         except CellError:
             number = None
@@ -193,6 +215,25 @@ class _Checker:
                 "value",
                 ObservatoryError.INVALID_ROWS,
                 _("%(value)s is not a number") % {"value": _text(raw_value)},
+            )
+        if (
+            number is not None
+            and indicator is not None
+            and not with_sign
+            and _in_percent(indicator)
+            and 0 < number < 1
+        ):
+            # A workbook's percentage cell holds 0.279 for 27.9 %: stored as written it
+            # would be a rate a hundred times too small.
+            self.problem(
+                line,
+                "value",
+                ObservatoryError.INVALID_ROWS,
+                _(
+                    "%(value)s looks like a share of 1, but this indicator is in percent; "
+                    "write %(percent)s%% if that is what it means"
+                )
+                % {"value": _text(raw_value), "percent": f"{number * 100:g}"},
             )
         source = _text(layout.cell(cells, "source")) or self.default_source
         if not source:
