@@ -4,9 +4,10 @@ import pytest
 from openpyxl import Workbook
 
 from marsad.core.errors import ApplicationError
+from marsad.geo.models import District, Governorate
 from marsad.observatory.errors import ObservatoryError
 from marsad.observatory.importing import indicator_values_import, parse_year
-from marsad.observatory.models import IndicatorValue
+from marsad.observatory.models import Indicator, IndicatorValue, Level
 
 pytestmark = pytest.mark.django_db
 
@@ -172,3 +173,56 @@ def test_a_share_or_an_index_between_0_and_1_is_kept_as_written(tmp_path):
     # then
     assert stored("hdi_subnational", "21")[-1] == ("2022", 0.702, "GDL")
     assert stored("unemployment_rate", "21") == [("2017", 0.8, "LFS")]
+
+
+@pytest.fixture
+def two_matareyas():
+    """El Matareya is a qism of Cairo and a markaz of Dakahlia: one name, two districts."""
+    Indicator.objects.create(
+        code="illiteracy_district",
+        name_ar="نسبة الأمية حسب المركز",
+        name_en="Illiteracy by district",
+        unit_en="% of population aged 10+",
+        level=Level.DISTRICT,
+    )
+    return {
+        code: District.objects.create(
+            governorate=Governorate.objects.get(code=code),
+            code=f"EG{code}99",
+            name_ar="المطرية",
+            name_en="El Matareya",
+        )
+        for code in ("01", "12")
+    }
+
+
+def district_values(district):
+    return list(IndicatorValue.objects.filter(district=district).values_list("year", "value"))
+
+
+def test_a_district_name_is_looked_up_in_the_governorate_given_on_its_row(tmp_path, two_matareyas):
+    # given
+    path = write_csv(
+        tmp_path,
+        "indicator,governorate,district_name,year,value,source\n"
+        "illiteracy_district,الدقهلية,المطرية,2017,31.2,census 2017\n"
+        "illiteracy_district,Cairo,El Matareya,2017,18.4,census 2017\n",
+    )
+    # when
+    indicator_values_import(path=path)
+    # then
+    assert district_values(two_matareyas["12"]) == [("2017", 31.2)]
+    assert district_values(two_matareyas["01"]) == [("2017", 18.4)]
+
+
+def test_a_district_name_found_in_two_governorates_is_not_guessed(tmp_path, two_matareyas):
+    path = write_csv(
+        tmp_path,
+        "indicator,district_name,year,value,source\n"
+        "illiteracy_district,المطرية,2017,31.2,census 2017\n"
+        "illiteracy_district,EG1299,2017,31.2,census 2017\n",
+    )
+    with pytest.raises(ApplicationError) as caught:
+        indicator_values_import(path=path)
+    assert [(p.line, p.field) for p in caught.value.extra["problems"]] == [(2, "district")]
+    assert not IndicatorValue.objects.filter(district__isnull=False).exists()

@@ -142,11 +142,16 @@ class _Checker:
         self.resolver = GovernorateIndex(
             (code, iso, ar, en) for _pk, code, iso, ar, en in governorates
         )
-        self.districts: dict[str, int] = {}
-        for pk, code, ar, en in District.objects.values_list("id", "code", "name_ar", "name_en"):
-            self.districts[code.lower()] = pk
-            self.districts.setdefault(ar.strip(), pk)
-            self.districts.setdefault(en.strip().lower(), pk)
+        # Codes are unique; names are not (El Matareya is in Cairo and in Dakahlia), so a
+        # name keeps every district it names, with its governorate.
+        self.district_codes: dict[str, int] = {}
+        self.district_names: dict[str, dict[int, int]] = {}
+        for pk, code, ar, en, governorate in District.objects.values_list(
+            "id", "code", "name_ar", "name_en", "governorate_id"
+        ):
+            self.district_codes[code.lower()] = pk
+            for name in (ar, en):
+                self.district_names.setdefault(name.strip().lower(), {})[pk] = governorate
         self.problems: list[RowProblem] = []
         self.values: list[ParsedValue] = []
         self.seen: dict[tuple[str, str, int | None, int | None, str], int] = {}
@@ -285,15 +290,38 @@ class _Checker:
                     _("this indicator is given per district; the district is missing"),
                 )
                 return None, None
-            pk = self.districts.get(district_text.lower()) or self.districts.get(district_text)
-            if pk is None:
+            pk = self.district_codes.get(district_text.lower())
+            if pk is not None:
+                return None, pk
+            named = self.district_names.get(district_text.lower(), {})
+            governorate_text = _text(layout.cell(cells, "adm1")) or _text(
+                layout.cell(cells, "adm1_name")
+            )
+            if governorate_text and len(named) > 1:
+                code = self.resolver.resolve(governorate_text)
+                governorate_id = self.governorate_ids.get(code) if code else None
+                named = {k: v for k, v in named.items() if v == governorate_id}
+            if len(named) > 1:
+                self.problem(
+                    line,
+                    "district",
+                    ObservatoryError.INVALID_ROWS,
+                    _(
+                        "%(value)s is the name of districts in more than one governorate; "
+                        "add the governorate or use the district's code"
+                    )
+                    % {"value": district_text},
+                )
+                return None, None
+            if not named:
                 self.problem(
                     line,
                     "district",
                     ObservatoryError.INVALID_ROWS,
                     _("unknown district %(value)s") % {"value": district_text},
                 )
-            return None, pk
+                return None, None
+            return None, next(iter(named))
         governorate_text = _text(layout.cell(cells, "adm1")) or _text(
             layout.cell(cells, "adm1_name")
         )
