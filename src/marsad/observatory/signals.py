@@ -15,7 +15,7 @@ from django.dispatch import receiver
 
 from marsad.assistance.models import AidEntry
 from marsad.observatory.models import IndicatorValue
-from marsad.registry.models import Household
+from marsad.registry.models import Household, Person
 
 
 def _request_after_commit() -> None:
@@ -38,6 +38,10 @@ def _already_asked() -> bool:
 @receiver(post_delete, sender=IndicatorValue, dispatch_uid="observatory_value_deleted")
 @receiver(post_save, sender=Household, dispatch_uid="observatory_household_saved")
 @receiver(post_delete, sender=Household, dispatch_uid="observatory_household_deleted")
+# People reached through households served as a whole change when a person moves to
+# another household or is merged into another record (or the merge is undone).
+@receiver(post_save, sender=Person, dispatch_uid="observatory_person_saved")
+@receiver(post_delete, sender=Person, dispatch_uid="observatory_person_deleted")
 def data_changed(sender: Any, raw: bool = False, **kwargs: Any) -> None:
     if raw or _already_asked():
         return
