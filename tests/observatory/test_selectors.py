@@ -198,3 +198,12 @@ def test_the_export_has_hxl_hashtags_and_keeps_suppression(served, nour_worker):
     assert hashtags[:2] == ["#adm1+code", "#adm1+name"]
     sohag = next(r for r in rows if r[0] == SOHAG)
     assert sohag[hashtags.index("#reached+hh+num")] is None
+
+
+def test_a_per_capita_coverage_measure_is_shown_in_the_unit_its_label_gives(served):
+    # given: Assiut, 12 deliveries of EGP 100 to 5.3 million people
+    gap_recompute_all()
+    # when
+    table = selectors.gap_table(user=secretariat_create(), measure="coverage:aid_value")
+    # then: EGP per 1,000 people, as the measure is named on the legend and the table
+    assert row(table, ASSIUT).value == pytest.approx(1200 / 5_300_000 * 1000)

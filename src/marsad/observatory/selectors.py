@@ -164,16 +164,15 @@ def measures_available(indicators: list[Indicator]) -> list[tuple[str, str]]:
 
 
 def _coverage_value(code: str, raw: float | None, population: int | None) -> float | None:
-    """A coverage measure as the map shows it: per 1,000 people, per person, or as counted."""
+    """A coverage measure as the map shows it: per 1,000 people, as its label says (the log
+    of an amount is how the index scores it, not what the map shows), or as counted."""
     from marsad.engines.gapindex import Transform
 
     measure = next((m for m in coverage_measures() if m.code == code), None)
     if raw is None or measure is None:
         return None
-    if measure.transform == Transform.PER_CAPITA:
+    if measure.transform in (Transform.PER_CAPITA, Transform.PER_CAPITA_LOG):
         return raw / population * 1000 if population else None
-    if measure.transform == Transform.PER_CAPITA_LOG:
-        return raw / population if population else None
     return raw
 
 
