@@ -207,3 +207,25 @@ def test_a_per_capita_coverage_measure_is_shown_in_the_unit_its_label_gives(serv
     table = selectors.gap_table(user=secretariat_create(), measure="coverage:aid_value")
     # then: EGP per 1,000 people, as the measure is named on the legend and the table
     assert row(table, ASSIUT).value == pytest.approx(1200 / 5_300_000 * 1000)
+
+
+def test_the_explanation_does_not_give_away_a_hidden_count(served, amal):
+    # given: Sohag's 3 households and 6 people are below the threshold
+    gap_recompute_all()
+    worker = user_create(role=Role.CASE_WORKER, member=amal)
+    # when
+    detail = selectors.area_detail(level="governorate", code=SOHAG, user=worker)
+    # then: no part of a hidden count keeps its score or share, from which the count could
+    # be worked back with the goalposts and the population shown beside it
+    hidden = [p for p in detail.coverage_parts if p.get("suppressed")]
+    assert {p["code"] for p in hidden} == {"households_reached", "people_reached", "aid_value"}
+    for part in hidden:
+        assert (part["raw"], part["transformed"], part["score"], part["contribution"]) == (
+            None,
+            None,
+            None,
+            None,
+        )
+    exact = selectors.area_detail(level="governorate", code=SOHAG, user=secretariat_create())
+    households = next(p for p in exact.coverage_parts if p["code"] == "households_reached")
+    assert households["score"] * 50 * 6_000_000 / 1000 == pytest.approx(3)

@@ -364,7 +364,9 @@ def _parts(
     for part in parts:
         item = {**part, "label": labels.get(part["code"], part["code"])}
         if part["code"] in hidden:
-            item.update(raw=None, transformed=None, suppressed=True)
+            # The score and its share too: with the goalposts and the population, either
+            # gives the hidden count back.
+            item.update(raw=None, transformed=None, score=None, contribution=None, suppressed=True)
         shown.append(item)
     return shown
 
