@@ -445,7 +445,7 @@ def reach_report(
     if dimension in PERIOD_DIMENSIONS:
         rows.sort(key=lambda r: r.key or 0)
     else:
-        rows.sort(key=lambda r: (-r.people, -r.households, r.label))
+        rows.sort(key=lambda r: (-(r.people or 0), -(r.households or 0), r.label))
     total = ReachRow(
         key=None,
         label=_("Total"),
@@ -453,8 +453,8 @@ def reach_report(
         households=overall["households"],
         people_reported=total_reported[0],
         households_reported=total_reported[1],
-        quantity=_cents(sum((r.quantity for r in rows), ZERO)),
-        value=_cents(sum((r.value for r in rows), ZERO)),
+        quantity=_cents(sum((r.quantity or ZERO for r in rows), ZERO)),
+        value=_cents(sum((r.value or ZERO for r in rows), ZERO)),
     )
     threshold = None
     if not _sees_exact_counts(user):
