@@ -235,8 +235,9 @@ class _Checker:
                 "value",
                 ObservatoryError.INVALID_ROWS,
                 _(
-                    "%(value)s looks like a share of 1, but this indicator is in percent; "
-                    "write %(percent)s%% if that is what it means"
+                    "%(value)s looks like a share of 1, but this indicator is in percent: "
+                    "write %(percent)s%% if that is what it means, or %(value)s%% for a rate "
+                    "under one percent"
                 )
                 % {"value": _text(raw_value), "percent": f"{number * 100:g}"},
             )
