@@ -11,6 +11,7 @@ from marsad.core.models import AuditEvent
 from marsad.geo.models import District, Governorate
 from marsad.members.models import Role
 from marsad.observatory import selectors
+from marsad.observatory.models import GapSnapshot
 from tests.assistance.factories import entry_create, family_create
 from tests.factories import secretariat_create, user_create
 
@@ -185,6 +186,18 @@ def test_geojson_with_a_bad_period_answers_400_with_the_code(client):
     assert response.status_code == 400
     assert response.json()["code"] == "observatory.unknown_period"
     assert response.json()["field"] == "period"
+
+
+def test_a_period_in_arabic_indic_digits_is_the_same_period_and_snapshot(client):
+    client.force_login(secretariat_create())
+    western = client.get(reverse("observatory:geojson"), {"period": "2025"})
+    arabic = client.get(reverse("observatory:geojson"), {"period": "٢٠٢٥"})
+    page = client.get(reverse("observatory:map"), {"period": "٢٠٢٥-Q1"})
+    assert arabic.status_code == western.status_code == page.status_code == 200
+    assert arabic.json() == western.json()
+    assert page.context["selection"].period == "2025-Q1"
+    # One spelling of a period, so the map keeps one snapshot of it fresh, not one per spelling.
+    assert set(GapSnapshot.objects.values_list("period", flat=True)) <= {"all", "2025", "2025-Q1"}
 
 
 # The panel ---------------------------------------------------------------------------

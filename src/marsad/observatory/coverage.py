@@ -42,7 +42,7 @@ from marsad.assistance.models import AidCategory, AidEntry
 from marsad.engines.gapindex import Transform
 from marsad.observatory.models import Level
 
-_PERIOD = re.compile(r"^(\d{4})(?:-Q([1-4]))?$")
+_PERIOD = re.compile(r"^([0-9]{4})(?:-Q([1-4]))?$")  # Western digits: one spelling, one snapshot
 ALL_PERIODS = "all"
 
 

@@ -25,6 +25,7 @@ from marsad.core.errors import ApplicationError
 from marsad.core.navigation import roles_for
 from marsad.core.permissions import role_required
 from marsad.core.spreadsheets import csv_row
+from marsad.engines.arabic import to_western_digits
 from marsad.observatory import selectors
 from marsad.observatory.errors import ObservatoryError
 from marsad.observatory.models import Level
@@ -49,7 +50,8 @@ class MapSelection:
             level=get.get("level") or cls.level,
             measure=get.get("measure") or cls.measure,
             sector=get.get("sector", cls.sector),
-            period=get.get("period") or cls.period,
+            # "٢٠٢٥" is the period 2025 (one snapshot), as the API reads it.
+            period=to_western_digits(get.get("period", "")).strip() or cls.period,
         )
 
     def as_kwargs(self) -> dict[str, str]:
@@ -159,7 +161,7 @@ def area_panel(request: HttpRequest, level: str, code: str) -> HttpResponse:
     selection = MapSelection(
         level=level,
         sector=request.GET.get("sector", ""),
-        period=request.GET.get("period") or "all",
+        period=to_western_digits(request.GET.get("period", "")).strip() or "all",
     )
     try:
         detail = selectors.area_detail(
