@@ -350,6 +350,30 @@ def test_each_ledger_page_shown_is_one_audited_view_of_personal_data(
     assert AuditEvent.objects.filter(action="view", actor=nour_worker).count() == 2
 
 
+@pytest.mark.parametrize(
+    ("page_name", "query"),
+    [
+        ("aid:entry_list", {"date_from": "2025-02-30"}),  # no such day
+        ("aid:conflict_list", {"date_to": "2025-13-01"}),  # no such month
+    ],
+)
+def test_a_list_with_a_filter_it_cannot_read_lists_nothing(
+    client, shared_household, nour_worker, amal_admin, page_name, query
+):
+    # given: two monthly grants to one household, the second overriding the rule: a conflict
+    post_record(client, nour_worker, shared_household, person=shared_household.head_id)
+    post_record(client, amal_admin, shared_household, override_reason="حريق")
+    client.force_login(amal_admin)
+    assert client.get(reverse(page_name)).context["page"].object_list
+    ledger_views = AuditEvent.objects.filter(changes__list="aid_ledger").count()
+    # when
+    response = client.get(reverse(page_name), query)
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == list(query)
+    assert not response.context["page"].object_list
+    assert AuditEvent.objects.filter(changes__list="aid_ledger").count() == ledger_views
+
+
 def test_household_page_shows_aid_history_masked(client, shared_household, nour, amal, nour_worker):
     entry_create(member=nour, household=shared_household, value="123")
     entry_create(member=amal, household=shared_household, value="987", category="surgery")

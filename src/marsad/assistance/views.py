@@ -250,7 +250,12 @@ def entry_list(request: HttpRequest) -> HttpResponse:
             household=data["household"],
             kind=data["kind"] or "",
         )
-    page = _page(request, selectors.entry_list(user=request.user, filters=filters))
+    entries = selectors.entry_list(user=request.user, filters=filters)
+    if form.is_bound and not form.is_valid():
+        # The form says which filter it cannot read; the whole ledger would pass for the
+        # filtered one (and show people the user did not ask for).
+        entries = entries.none()
+    page = _page(request, entries)
     if page.object_list:
         # The rows name the people who received aid: one view of personal data per page shown.
         audit_record(
@@ -353,7 +358,10 @@ def conflict_list(request: HttpRequest) -> HttpResponse:
             date_from=data["date_from"],
             date_to=data["date_to"],
         )
-    page = _page(request, selectors.conflict_list(user=user, filters=filters))
+    conflicts = selectors.conflict_list(user=user, filters=filters)
+    if form.is_bound and not form.is_valid():
+        conflicts = conflicts.none()  # as for the ledger: no list that passes for the filtered one
+    page = _page(request, conflicts)
     rows = selectors.conflict_rows(user=user, conflicts=page.object_list)
     return render(
         request,
