@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
-from marsad.observatory.models import GapSnapshot, RecomputeRequest
+from marsad.observatory.models import GapSnapshot, Indicator, RecomputeRequest
 from marsad.observatory.tasks import gap_recompute_request, gap_recompute_task
 from marsad.registry.models import Person
 from marsad.registry.services import person_move
@@ -88,4 +88,16 @@ def test_a_person_merged_into_another_record_asks_for_a_recompute(
     with django_capture_on_commit_callbacks(execute=True):
         son.status, son.merged_into = Person.Status.MERGED, other.head
         son.save(update_fields=["status", "merged_into", "updated_at"])
+    assert queued() == 1
+
+
+def test_an_indicators_weight_changed_asks_for_a_recompute(django_capture_on_commit_callbacks):
+    # given: the seeded indicators
+    indicator = Indicator.objects.order_by("pk").first()
+    assert indicator is not None
+    # when: the secretariat gives it another weight in the administration
+    with django_capture_on_commit_callbacks(execute=True):
+        indicator.weight = indicator.weight + 1
+        indicator.save()
+    # then
     assert queued() == 1

@@ -14,7 +14,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from marsad.assistance.models import AidEntry
-from marsad.observatory.models import IndicatorValue
+from marsad.observatory.models import Indicator, IndicatorValue
 from marsad.registry.models import Household, Person
 
 
@@ -34,6 +34,9 @@ def _already_asked() -> bool:
 
 @receiver(post_save, sender=AidEntry, dispatch_uid="observatory_aid_saved")
 @receiver(post_delete, sender=AidEntry, dispatch_uid="observatory_aid_deleted")
+# An indicator's weight, direction, goalposts or transform change every area's gap.
+@receiver(post_save, sender=Indicator, dispatch_uid="observatory_indicator_saved")
+@receiver(post_delete, sender=Indicator, dispatch_uid="observatory_indicator_deleted")
 @receiver(post_save, sender=IndicatorValue, dispatch_uid="observatory_value_saved")
 @receiver(post_delete, sender=IndicatorValue, dispatch_uid="observatory_value_deleted")
 @receiver(post_save, sender=Household, dispatch_uid="observatory_household_saved")
