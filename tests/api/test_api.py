@@ -233,6 +233,24 @@ def test_a_malformed_request_is_400_naming_the_field(case_worker, payload, field
     assert nothing_stored()
 
 
+def test_a_problem_of_the_household_names_the_request_field(case_worker):
+    response = register(case_worker, head(), governorate="77")
+    assert response.status_code == 400
+    body = response.json()
+    assert (body["code"], body["field"]) == ("registry.unknown_governorate", "governorate")
+    assert [(p["field"], p["code"]) for p in body["problems"]] == [
+        ("governorate", "registry.unknown_governorate")
+    ]
+    response = register(case_worker, head(full_name=""), governorate="24", district="9999")
+    body = response.json()
+    assert (body["code"], body["field"]) == ("registry.invalid_input", "district")
+    assert [(p["field"], p["code"]) for p in body["problems"]] == [
+        ("district", "registry.unknown_district"),
+        ("people.0.full_name", "registry.name_required"),
+    ]
+    assert nothing_stored()
+
+
 def test_a_body_that_is_not_json_is_400(case_worker):
     response = api_client(case_worker).post(
         "/api/households/", "{not json", content_type="application/json"
@@ -679,6 +697,18 @@ def test_a_batch_registers_each_household_once_with_an_outcome_each(case_worker,
     assert again.json()["households"][0]["household_id"] == existing.household_id
     assert Person.objects.count() == 2
     assert Household.objects.filter(member=case_worker.member).count() == 1
+
+
+def test_a_rejected_household_of_a_batch_names_the_request_field(case_worker):
+    payload = batch({"key": "H-1", **household(head(), governorate="77")})
+    response = api_client(case_worker).post("/api/households/batch/", payload, format="json")
+    assert response.status_code == 200
+    [outcome] = response.json()["households"]
+    assert outcome["status"] == "rejected"
+    assert [(p["field"], p["code"]) for p in outcome["problems"]] == [
+        ("governorate", "registry.unknown_governorate")
+    ]
+    assert nothing_stored()
 
 
 def test_batches_keep_the_planner_statistics_of_the_registry(case_worker, monkeypatch):

@@ -75,6 +75,35 @@ def application_error_body(error: ApplicationError) -> dict[str, Any]:
     return body
 
 
+#: How the services name a household's own fields (`household.governorate`, for the web form
+#: and the import's columns); in a request they are at the household's top level.
+SERVICE_HOUSEHOLD_PREFIX = "household."
+
+
+def request_field(name: str) -> str:
+    """A service's field name as the request names it (`household.district` → `district`)."""
+    return name.removeprefix(SERVICE_HOUSEHOLD_PREFIX)
+
+
+def request_problems(problems: list[dict[str, str]]) -> list[dict[str, str]]:
+    return [{**problem, "field": request_field(problem["field"])} for problem in problems]
+
+
+def in_request_terms(error: ApplicationError) -> ApplicationError:
+    """`error` with its field and those of its problems and warnings named as in the request."""
+    extra = dict(error.extra)
+    for key in ("problems", "warnings"):
+        items = extra.get(key)
+        if isinstance(items, list):
+            extra[key] = request_problems(items)
+    return ApplicationError(
+        code=error.code,
+        message=error.message,
+        field=request_field(error.field) if error.field else error.field,
+        extra=extra,
+    )
+
+
 def invalid_input_error(problems: list[dict[str, str]]) -> ApplicationError:
     """One error for a list of problems; a single problem keeps its own code and field."""
     if len(problems) == 1:

@@ -21,7 +21,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from marsad.api.errors import ApiError, application_error_body, invalid_input_error
+from marsad.api.errors import (
+    ApiError,
+    application_error_body,
+    in_request_terms,
+    invalid_input_error,
+    request_problems,
+)
 from marsad.api.permissions import (
     CanRecordAid,
     CanRegisterHouseholds,
@@ -303,15 +309,18 @@ class HouseholdRegisterView(APIView):
     def post(self, request: Request) -> Response:
         serializer = HouseholdRegistrationSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        result = household_register(
-            member=request.user.member,
-            by=request.user,
-            household=serializer.household_input(),
-            people=serializer.people_input(),
-            confirm_warnings=serializer.validated_data["confirm_warnings"],
-            link_existing=frozenset(serializer.validated_data["link_existing"]),
-            request=request,
-        )
+        try:
+            result = household_register(
+                member=request.user.member,
+                by=request.user,
+                household=serializer.household_input(),
+                people=serializer.people_input(),
+                confirm_warnings=serializer.validated_data["confirm_warnings"],
+                link_existing=frozenset(serializer.validated_data["link_existing"]),
+                request=request,
+            )
+        except ApplicationError as error:
+            raise in_request_terms(error) from None
         body = HouseholdRegisteredSerializer(registration_dict(result)).data
         return Response(body, status=status.HTTP_201_CREATED)
 
@@ -349,6 +358,9 @@ class HouseholdBatchView(APIView):
         )
         # Member systems send whole registries call by call, as an import does.
         analyze_grown(*WRITTEN_MODELS)
+        for outcome in outcomes:
+            outcome.problems = request_problems(outcome.problems)
+            outcome.warnings = request_problems(outcome.warnings)
         body = HouseholdBatchResultSerializer({"households": outcomes}).data
         return Response(body, status=status.HTTP_200_OK)
 
