@@ -71,6 +71,22 @@ def test_amounts_are_read_as_the_forms_and_the_import_read_them(
         assert str(AidEntry.objects.get().quantity.quantize(Decimal("0.01"))) == expected
 
 
+@pytest.mark.parametrize("category", ["food-box", "monthly-cash"])
+def test_a_source_key_sent_again_adds_nothing(shared_household, nour_worker, category):
+    # given: a delivery recorded with the member's reference, and a retry of the same call
+    delivery = grant(shared_household, category=category, value="10", source_key="CASH-0001")
+    first = api(nour_worker).post("/api/aid-entries/", delivery, format="json")
+    assert first.status_code == 201
+    # when
+    again = api(nour_worker).post("/api/aid-entries/", delivery, format="json")
+    # then: the reference's own answer (not a server error, nor the rules' block)
+    assert again.status_code == 409
+    body = again.json()
+    assert (body["code"], body["field"]) == ("aid.source_key_exists", "source_key")
+    assert body["message"]
+    assert AidEntry.objects.get().pk == first.json()["id"]
+
+
 def test_block_is_409_with_findings_then_an_admin_overrides(
     shared_household, nour_worker, amal_worker, amal_admin
 ):

@@ -488,6 +488,7 @@ AID_STATUS_BY_CODE: dict[str, int] = {
     AidError.OVERRIDE_NOT_ALLOWED: status.HTTP_403_FORBIDDEN,
     AidError.ALREADY_REVERSED: status.HTTP_409_CONFLICT,
     AidError.NOT_REVERSIBLE: status.HTTP_409_CONFLICT,
+    AidError.SOURCE_KEY_EXISTS: status.HTTP_409_CONFLICT,
 }
 
 
@@ -611,7 +612,11 @@ class AidEntryListCreateView(APIView):
         responses={
             201: AidEntrySerializer,
             **AID_ERRORS,
-            409: OpenApiResponse(AidErrorSerializer, description="aid.blocked, with `findings`."),
+            409: OpenApiResponse(
+                AidErrorSerializer,
+                description="aid.blocked, with `findings`; aid.source_key_exists: your member "
+                "recorded a delivery with this `source_key` already, and nothing was added.",
+            ),
             428: OpenApiResponse(
                 AidErrorSerializer, description="aid.confirmation_required, with `findings`."
             ),

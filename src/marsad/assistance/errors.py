@@ -22,6 +22,7 @@ class AidError(ErrorCode):
     DISTRICT_UNKNOWN = "aid.district_unknown"
     NATIONAL_ID_INVALID = "aid.national_id_invalid"
     KEY_REPEATED = "aid.key_repeated"
+    SOURCE_KEY_EXISTS = "aid.source_key_exists"
     BLOCKED = "aid.blocked"
     CONFIRMATION_REQUIRED = "aid.confirmation_required"
     OVERRIDE_NOT_ALLOWED = "aid.override_not_allowed"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.files import File
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -110,7 +110,8 @@ def aid_entry_record(
     Raises ApplicationError: an input code (every problem in `extra["problems"]`);
     `aid.blocked` unless overridden with a reason by a member admin or the secretariat
     (`aid.override_not_allowed` for others); `aid.confirmation_required` for warnings
-    unless `confirm`. Findings are in `extra["findings"]`.
+    unless `confirm`. Findings are in `extra["findings"]`. `aid.source_key_exists` when the
+    member recorded a delivery with this `source_key` before: nothing is added.
     """
     clean, problems = validate_entry(member, data)
     if clean is None:
@@ -118,6 +119,10 @@ def aid_entry_record(
     override_reason = override_reason.strip()
     with transaction.atomic():
         Household.objects.select_for_update().filter(pk=clean.household.pk).exists()
+        # A call sent again is told so before the rules, which would count the first
+        # delivery against it.
+        if _source_key_recorded(member, data.source_key):
+            raise _source_key_exists()
         outcome, rules = _check(member, clean, exclude=replaces.pk if replaces else None)
         findings = describe_findings(outcome.findings, rules)
         if outcome.blocking:
@@ -142,7 +147,14 @@ def aid_entry_record(
                 message=_("This household or person already received this aid; confirm to go on."),
                 extra={"findings": findings},
             )
-        entry = _write(member=member, by=by, clean=clean, evidence=evidence)
+        try:
+            with transaction.atomic():
+                entry = _write(member=member, by=by, clean=clean, evidence=evidence)
+        except IntegrityError:
+            # Another call recorded a delivery with the same reference meanwhile.
+            if _source_key_recorded(member, data.source_key):
+                raise _source_key_exists() from None
+            raise
         _record_conflicts(entry, outcome, by=by, reason=override_reason)
         audit_record(
             actor=by,
@@ -157,6 +169,23 @@ def aid_entry_record(
             },
         )
     return entry
+
+
+def _source_key_recorded(member: Member, source_key: str) -> bool:
+    """Whether the member recorded a delivery with this reference (`source_key`) already."""
+    return (
+        bool(source_key) and AidEntry.objects.filter(member=member, source_key=source_key).exists()
+    )
+
+
+def _source_key_exists() -> ApplicationError:
+    return ApplicationError(
+        code=AidError.SOURCE_KEY_EXISTS,
+        message=_(
+            "Your institution already recorded a delivery with this reference; nothing was added."
+        ),
+        field="source_key",
+    )
 
 
 def _write(*, member: Member, by: Any, clean: CleanEntry, evidence: File | None) -> AidEntry:
