@@ -178,6 +178,30 @@ def test_a_household_of_another_member_is_unknown(shared_household):
     assert (response.status_code, response.json()["code"]) == (400, "aid.beneficiary_unknown")
 
 
+def test_a_beneficiary_problem_names_the_request_field(shared_household, nour_worker):
+    stranger = user_create(role=Role.CASE_WORKER, member=member_create())
+    unknown = api(stranger).post("/api/aid-entries/", grant(shared_household), format="json")
+    assert (unknown.json()["code"], unknown.json()["field"]) == (
+        "aid.beneficiary_unknown",
+        "household_id",
+    )
+    person = shared_household.people.first()
+    not_served = grant(shared_household, household_id=None, person_id=person.pk)
+    response = api(stranger).post("/api/aid-entries/", not_served, format="json")
+    assert (response.json()["code"], response.json()["field"]) == (
+        "aid.beneficiary_unknown",
+        "person_id",
+    )
+    nobody = grant(shared_household, household_id=None, quantity="0")
+    response = api(nour_worker).post("/api/aid-entries/", nobody, format="json")
+    assert response.json()["code"] == "aid.invalid_input"
+    assert {p["field"]: p["code"] for p in response.json()["problems"]} == {
+        "quantity": "aid.quantity_invalid",
+        "household_id": "aid.beneficiary_required",
+    }
+    assert not AidEntry.objects.exists()
+
+
 def test_reverse_then_reverse_again(shared_household, nour_worker, amal_worker):
     api(nour_worker).post("/api/aid-entries/", grant(shared_household), format="json")
     entry = AidEntry.objects.get()

@@ -10,7 +10,7 @@ can reach another member.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -80,26 +80,36 @@ def application_error_body(error: ApplicationError) -> dict[str, Any]:
 SERVICE_HOUSEHOLD_PREFIX = "household."
 
 
-def request_field(name: str) -> str:
-    """A service's field name as the request names it (`household.district` → `district`)."""
-    return name.removeprefix(SERVICE_HOUSEHOLD_PREFIX)
+#: The aid ledger's fields the services name as the web form does, by the request's names.
+AID_REQUEST_FIELDS = {"household": "household_id", "person": "person_id"}
 
 
-def request_problems(problems: list[dict[str, str]]) -> list[dict[str, str]]:
-    return [{**problem, "field": request_field(problem["field"])} for problem in problems]
+def request_field(name: str, renames: Mapping[str, str] | None = None) -> str:
+    """A service's field name as the request names it (`household.district` → `district`;
+    `renames` for an endpoint's own names)."""
+    name = name.removeprefix(SERVICE_HOUSEHOLD_PREFIX)
+    return (renames or {}).get(name, name)
 
 
-def in_request_terms(error: ApplicationError) -> ApplicationError:
+def request_problems(
+    problems: list[dict[str, str]], renames: Mapping[str, str] | None = None
+) -> list[dict[str, str]]:
+    return [{**problem, "field": request_field(problem["field"], renames)} for problem in problems]
+
+
+def in_request_terms(
+    error: ApplicationError, renames: Mapping[str, str] | None = None
+) -> ApplicationError:
     """`error` with its field and those of its problems and warnings named as in the request."""
     extra = dict(error.extra)
     for key in ("problems", "warnings"):
         items = extra.get(key)
         if isinstance(items, list):
-            extra[key] = request_problems(items)
+            extra[key] = request_problems(items, renames)
     return ApplicationError(
         code=error.code,
         message=error.message,
-        field=request_field(error.field) if error.field else error.field,
+        field=request_field(error.field, renames) if error.field else error.field,
         extra=extra,
     )
 

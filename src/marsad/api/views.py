@@ -22,6 +22,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from marsad.api.errors import (
+    AID_REQUEST_FIELDS,
     ApiError,
     application_error_body,
     in_request_terms,
@@ -651,7 +652,7 @@ class AidEntryListCreateView(APIView):
                 request=request,
             )
         except ApplicationError as error:
-            return aid_error_response(error)
+            return aid_error_response(in_request_terms(error, AID_REQUEST_FIELDS))
         body = AidEntrySerializer(aid_entry_dict(entry, with_conflicts=True)).data
         return Response(body, status=status.HTTP_201_CREATED)
 
