@@ -9,6 +9,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from marsad.assistance.models import AidConflict, AidEntry
+from marsad.core.models import AuditEvent
 from marsad.members.models import Role
 from tests.assistance.factories import entry_create
 from tests.factories import member_create, secretariat_create, user_create
@@ -231,6 +232,22 @@ def test_list_shows_only_the_members_entries(shared_household, nour, amal, nour_
     assert [e["id"] for e in response.json()["results"]] == [mine.pk]
     everything = api(nour_worker).get("/api/aid-entries/").json()
     assert sorted(e["id"] for e in everything["results"]) == sorted([mine.pk, other_household.pk])
+
+
+def test_reading_the_ledger_is_audited_as_a_view_of_personal_data(
+    shared_household, nour, nour_worker
+):
+    person = shared_household.people.first()
+    entry = entry_create(member=nour, household=shared_household, person=person)
+    response = api(nour_worker).get("/api/aid-entries/", {"limit": 10})
+    assert response.status_code == 200
+    assert [e["id"] for e in response.json()["results"]] == [entry.pk]
+    event = AuditEvent.objects.get(action="view", actor=nour_worker)
+    assert (event.target_type, event.pii) == ("assistance.aidentry", True)
+    assert (event.changes["entries"], event.changes["people"]) == ([entry.pk], [person.pk])
+    # An empty page shows nobody and is not recorded.
+    api(nour_worker).get("/api/aid-entries/", {"category": "no-such-category"})
+    assert AuditEvent.objects.filter(action="view").count() == 1
 
 
 def member_household(member):

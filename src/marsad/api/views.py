@@ -569,7 +569,8 @@ class AidEntryListCreateView(APIView):
         summary="Your member's aid ledger entries",
         description=(
             "Deliveries and reversals your member recorded (every member's for the secretariat), "
-            "newest first. `is_reversed` marks deliveries a reversal cancelled."
+            "newest first. `is_reversed` marks deliveries a reversal cancelled. Each page of "
+            "entries is written to the audit log as a view of personal data."
         ),
         tags=["aid"],
         parameters=[AidEntryListQuerySerializer],
@@ -591,10 +592,24 @@ class AidEntryListCreateView(APIView):
         if "person" in values:
             entries = entries.filter(person_id=values["person"])
         offset, limit = values["offset"], values["limit"]
-        page = {
-            "count": entries.count(),
-            "results": [aid_entry_dict(e) for e in entries[offset : offset + limit]],
-        }
+        shown = list(entries[offset : offset + limit])
+        if shown:
+            # The entries say who received aid: a view of personal data, as the ledger page's.
+            audit_record(
+                actor=request.user,
+                action="view",
+                target_type=AidEntry._meta.label_lower,
+                target_label=f"aid ledger, from entry {offset + 1}",
+                pii=True,
+                changes={
+                    "list": "aid_ledger",
+                    "offset": offset,
+                    "entries": [entry.pk for entry in shown],
+                    "people": sorted({e.person_id for e in shown if e.person_id}),
+                },
+                request=request,
+            )
+        page = {"count": entries.count(), "results": [aid_entry_dict(e) for e in shown]}
         return Response(AidEntryPageSerializer(page).data)
 
     @extend_schema(
