@@ -17,3 +17,6 @@ urlpatterns = [
     path("api/", include("marsad.api.urls")),
     path("", include("marsad.dashboard.urls")),
 ]
+
+# Addresses under /api/ that are no endpoint answer in the API's JSON error shape.
+handler404 = "marsad.api.errors.page_not_found"

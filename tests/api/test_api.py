@@ -259,6 +259,19 @@ def test_a_body_that_is_not_json_is_400(case_worker):
     assert response.json()["code"] == "api.parse_error"
 
 
+def test_an_address_under_api_that_does_not_exist_is_a_json_404(case_worker):
+    client = api_client(case_worker)
+    for path in ("/api/people/not-a-number/", "/api/no-such-endpoint/"):
+        response = client.get(path)
+        assert response.status_code == 404
+        assert response["Content-Type"].startswith("application/json")
+        body = response.json()
+        assert (body["code"], body["field"]) == ("core.not_found", None)
+        assert body["message"]
+    # The site's own pages keep their page.
+    assert not api_client().get("/no-such-page/")["Content-Type"].startswith("application/json")
+
+
 def test_a_warning_needs_confirmation_428_then_201(case_worker):
     # given: the check digit does not fit
     person = head(national_id="28208151304598")

@@ -14,8 +14,9 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
+from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -193,3 +194,23 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     )
     response.data = {"code": str(code), "message": str(exc.detail), "field": None}
     return response
+
+
+#: Where the API is served (`config.urls`).
+API_PREFIX = "/api/"
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django's 404 (`handler404`): under /api/, an address that is no endpoint answers in the
+    API's error shape, as everything else there does; elsewhere the site's page."""
+    if request.path_info.startswith(API_PREFIX):
+        return JsonResponse(
+            {
+                "code": str(CoreError.NOT_FOUND),
+                "message": str(exceptions.NotFound.default_detail),
+                "field": None,
+            },
+            status=status.HTTP_404_NOT_FOUND,
+            json_dumps_params={"ensure_ascii": False},
+        )
+    return defaults.page_not_found(request, exception)
