@@ -619,6 +619,60 @@ def test_the_schema_is_valid_openapi_listing_the_endpoints():
     assert "cdn" not in response.content.decode().lower()
 
 
+def schema_problems(response, path, method):
+    """Where the JSON of `response` differs from what the OpenAPI schema says of it."""
+    schema = json.loads(APIClient().get("/api/schema/", {"format": "json"}).content)
+    components = schema["components"]["schemas"]
+    documented = schema["paths"][path][method]["responses"][str(response.status_code)]
+    types = {"object": dict, "array": list, "string": str, "integer": int, "boolean": bool}
+
+    def differences(value, node, where):
+        if "$ref" in node:
+            return differences(value, components[node["$ref"].rsplit("/", 1)[-1]], where)
+        if value is None:
+            return [] if node.get("nullable") else [f"{where} is null"]
+        if "allOf" in node:
+            return [d for part in node["allOf"] for d in differences(value, part, where)]
+        if "oneOf" in node:
+            found = [differences(value, part, where) for part in node["oneOf"]]
+            return [] if [] in found else [f"{where} fits none of {node['oneOf']}"]
+        if "enum" in node and value not in node["enum"]:
+            return [f"{where}: {value!r} is not one of {node['enum']}"]
+        kind = types.get(node.get("type", "object" if "properties" in node else ""))
+        if kind is not None and not isinstance(value, kind):
+            return [f"{where} is not {node['type']}"]
+        if isinstance(value, dict):
+            return [
+                f"{where}.{name} is missing"
+                for name in node.get("required", [])
+                if name not in value
+            ] + [
+                d
+                for name, item in value.items()
+                for d in (
+                    differences(item, node["properties"][name], f"{where}.{name}")
+                    if name in node.get("properties", {})
+                    else [f"{where}.{name} is not in the schema"]
+                )
+            ]
+        if isinstance(value, list):
+            return [
+                d
+                for i, item in enumerate(value)
+                for d in differences(item, node["items"], f"{where}[{i}]")
+            ]
+        return []
+
+    return differences(response.json(), documented["content"]["application/json"]["schema"], "$")
+
+
+def test_a_409_answer_is_what_the_schema_says(case_worker, other_worker):
+    register(case_worker, head())
+    response = register(other_worker, head())
+    assert response.status_code == 409
+    assert schema_problems(response, "/api/households/", "post") == []
+
+
 # The api_token command
 
 

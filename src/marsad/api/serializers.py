@@ -239,13 +239,21 @@ class CoordinationSummarySerializer(serializers.Serializer):
     governorate = serializers.CharField()
 
 
+class RegisteredSummarySerializer(serializers.Serializer):
+    """The coordination summary in a 409, whose person is the error's own `person_id`."""
+
+    registered_by = serializers.CharField()
+    served_by = ServedBySerializer(many=True)
+    governorate = serializers.CharField()
+
+
 class ErrorSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="Stable error code; see docs/api.md.")
     message = serializers.CharField(help_text="For people, in the request's language.")
     field = serializers.CharField(allow_null=True)
     problems = ProblemSerializer(many=True, required=False)
     warnings = ProblemSerializer(many=True, required=False)
-    summary = CoordinationSummarySerializer(required=False)
+    summary = RegisteredSummarySerializer(required=False)
     index = serializers.IntegerField(required=False, help_text="Index in `people` (409).")
     person_id = serializers.IntegerField(required=False, help_text="The existing person (409).")
 
