@@ -673,6 +673,14 @@ def test_a_409_answer_is_what_the_schema_says(case_worker, other_worker):
     assert schema_problems(response, "/api/households/", "post") == []
 
 
+def test_a_person_with_empty_details_is_what_the_schema_says(case_worker):
+    register(case_worker, head())
+    person = Person.objects.get()
+    response = api_client(case_worker).get(f"/api/people/{person.pk}/")
+    assert (response.json()["marital_status"], response.json()["education"]) == ("", "")
+    assert schema_problems(response, "/api/people/{id}/", "get") == []
+
+
 # The api_token command
 
 

@@ -327,6 +327,10 @@ class PersonDetailSerializer(serializers.ModelSerializer):
     merged_into_id = serializers.IntegerField(allow_null=True)
     gender = serializers.ChoiceField(choices=Gender.choices)
     national_id_masked = serializers.CharField(help_text="Only the last four digits are shown.")
+    # Empty when not known, as the registration request allows.
+    marital_status = serializers.ChoiceField(choices=Person.MaritalStatus.choices, allow_blank=True)
+    education = serializers.ChoiceField(choices=Person.Education.choices, allow_blank=True)
+    disability = serializers.ChoiceField(choices=Person.Disability.choices, allow_blank=True)
 
     class Meta:
         model = Person
