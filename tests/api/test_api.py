@@ -786,6 +786,21 @@ def test_a_rejected_household_of_a_batch_names_the_request_field(case_worker):
     assert nothing_stored()
 
 
+def test_a_key_repeated_within_a_batch_rejects_the_later_household(case_worker):
+    payload = batch(
+        {"key": "H-1", **household(head())},
+        {"key": "H-1", **household(head(national_id="", full_name="سعاد محمود حسن علي"))},
+    )
+    response = api_client(case_worker).post("/api/households/batch/", payload, format="json")
+    first, second = response.json()["households"]
+    assert first["status"] == "created"
+    assert second["status"] == "rejected"
+    assert [(p["field"], p["code"]) for p in second["problems"]] == [
+        ("key", "registry.duplicate_key_in_file")
+    ]
+    assert Person.objects.count() == 1
+
+
 def test_batches_keep_the_planner_statistics_of_the_registry(case_worker, monkeypatch):
     analysed = record_analyses(monkeypatch, api_views)
     payload = batch(

@@ -272,6 +272,8 @@ def test_reach_by_governorate(shared_household, nour, amal):
         3,
     )
     assert (body["total"]["households"], body["total"]["households_reported"]) == (1, 2)
+    # The key is the governorate's id, not its national-ID code.
+    assert row["key"] == shared_household.governorate.pk
     bad = api(secretariat_create()).get("/api/reach/", {"by": "planet"})
     assert (bad.status_code, bad.json()["field"]) == (400, "by")
     worker = user_create(role=Role.CASE_WORKER, member=nour)
