@@ -186,6 +186,17 @@ def test_arabic_indic_digits_are_accepted(case_worker):
     assert person.national_id_masked == "**********4597"
 
 
+def test_spaces_around_a_date_are_ignored_as_the_web_form_ignores_them(case_worker):
+    response = register(
+        case_worker, head(birth_date=" ١٩٨٢-٠٨-١٥ "), wife(birth_date="1986-02-01\t")
+    )
+    assert response.status_code == 201, response.json()
+    assert [str(p.birth_date) for p in Person.objects.order_by("pk")] == [
+        "1982-08-15",
+        "1986-02-01",
+    ]
+
+
 def test_a_malformed_national_id_is_400_with_the_registry_code_and_field(case_worker):
     response = register(case_worker, head(national_id="2820815130459"))
     assert response.status_code == 400

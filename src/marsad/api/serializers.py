@@ -38,11 +38,12 @@ class WesternDigitsCharField(serializers.CharField):
 
 
 class LocalisedDateField(serializers.DateField):
-    """An ISO date (YYYY-MM-DD) that may be written with Arabic-Indic digits."""
+    """An ISO date (YYYY-MM-DD) that may be written with Arabic-Indic digits, and with spaces
+    around it (which the web forms ignore too)."""
 
     def to_internal_value(self, value: Any) -> Any:
         return super().to_internal_value(
-            to_western_digits(value) if isinstance(value, str) else value
+            to_western_digits(value).strip() if isinstance(value, str) else value
         )
 
 
