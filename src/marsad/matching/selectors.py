@@ -455,11 +455,40 @@ def registered_ids(indexes: list[str | None]) -> set[str]:
     return {index for index in found if index}
 
 
+#: Longest chain of merges followed (a record merged into one merged in turn, and so on).
+MERGE_CHAIN_MAX = 100
+
+
+def survivor_ids(merged_into: set[int]) -> dict[int, int]:
+    """For each of these records: the record it survives in at the end of the merges (a
+    survivor may have been merged in turn); a record not merged survives in itself."""
+    final = {pk: pk for pk in merged_into}
+    pending = set(merged_into)
+    for _step in range(MERGE_CHAIN_MAX):
+        into = dict(
+            Person.objects.filter(pk__in=pending, merged_into__isnull=False).values_list(
+                "pk", "merged_into_id"
+            )
+        )
+        if not into:
+            return final
+        for start, current in final.items():
+            if current in into:
+                final[start] = into[current]
+        pending = set(into.values())
+    raise RuntimeError(f"A chain of merges longer than {MERGE_CHAIN_MAX} records.")
+
+
 def exact_national_id(index: str | None) -> Person | None:
+    """The person registered under this national ID: the record it was merged into, if it
+    was merged (the merged record keeps its ID, so that an undo needs nothing else)."""
     if not index:
         return None
+    found = Person.objects.filter(national_id_index=index).values_list("pk", flat=True).first()
+    if found is None:
+        return None
     return (
-        Person.objects.filter(national_id_index=index)
+        Person.objects.filter(pk=survivor_ids({found})[found])
         .select_related("member", "household__governorate")
         .defer("household__governorate__boundary")
         .first()

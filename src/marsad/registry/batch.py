@@ -55,6 +55,7 @@ from marsad.matching.selectors import (
     distinct_by_national_id,
     pair_hit,
     stored_row,
+    survivor_ids,
 )
 from marsad.matching.services import CasePair, cases_open_bulk
 from marsad.members.models import Member
@@ -287,15 +288,26 @@ def imported_keys(member: Member, keys: Iterable[str]) -> dict[str, int]:
 
 
 def registered_by_index(indexes: list[str]) -> dict[str, int]:
-    """Person id by blind index, for the indexes already in the registry."""
+    """Person id by blind index, for the indexes already in the registry.
+
+    A record merged into another keeps its national ID: the id given for it is the record
+    it survives in, which the person is linked to and whose household they stay in.
+    """
     found: dict[str, int] = {}
+    merged: dict[str, int] = {}
     table = connection.ops.quote_name(Person._meta.db_table)
     with connection.cursor() as cursor:
         for chunk in _chunks(sorted(set(indexes))):
             condition, params = among("national_id_index", chunk)
-            sql = f"SELECT national_id_index, id FROM {table} WHERE {condition}"  # noqa: S608
+            sql = f"SELECT national_id_index, id, merged_into_id FROM {table} WHERE {condition}"  # noqa: S608
             cursor.execute(sql, params)
-            found.update(cursor.fetchall())
+            for index, pk, merged_into in cursor.fetchall():
+                found[index] = pk
+                if merged_into is not None:
+                    merged[index] = merged_into
+    if merged:
+        survivors = survivor_ids(set(merged.values()))
+        found.update({index: survivors[into] for index, into in merged.items()})
     return found
 
 

@@ -483,7 +483,8 @@ def person_update(
             extra={"warnings": [w.as_dict() for w in clean.warnings]},
         )
     existing = exact_national_id(clean.national_id_index)
-    if existing is not None and existing.pk != person.pk:
+    # Held by another record (the look-up gives a merged record's survivor, not the record).
+    if existing is not None and clean.national_id_index != person.national_id_index:
         raise already_registered_error(existing, index=0)
     fields = person_fields(clean)
     _check_one_head(person, fields["relation"])

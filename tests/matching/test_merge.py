@@ -1,0 +1,95 @@
+"""Merging two records of one person, undoing it, and what reads people afterwards."""
+
+import datetime
+
+import pytest
+
+from marsad.core.crypto import blind_index
+from marsad.matching.selectors import exact_national_id
+from marsad.matching.services import case_merge, case_open
+from marsad.members.models import Role
+from marsad.registry.batch import registered_by_index
+from marsad.registry.models import ServiceLink
+from marsad.registry.services import HouseholdInput, household_register
+from marsad.registry.validation import PersonInput
+from tests.factories import (
+    household_create,
+    member_create,
+    person_create,
+    secretariat_create,
+    user_create,
+)
+
+NID = "28208151304597"  # male, born 1982-08-15, check digit right
+NAME = "محمد أحمد علي الشافعي"
+BORN = datetime.date(1982, 8, 15)
+
+
+def record(member, *, national_id="", full_name=NAME, since=datetime.date(2025, 1, 1)):
+    """A person registered by `member` in a household of their own, served by `member`."""
+    person = person_create(
+        household=household_create(member=member),
+        full_name=full_name,
+        national_id=national_id,
+        birth_date=BORN,
+    )
+    ServiceLink.objects.create(member=member, person=person, since=since)
+    return person
+
+
+def case_of(first, second):
+    return case_open(first=first, second=second, probability=0.95, evidence=[], source="scan")
+
+
+@pytest.fixture
+def secretariat(db):
+    return secretariat_create()
+
+
+@pytest.fixture
+def members(db):
+    return member_create(slug="m-nour"), member_create(slug="m-amal"), member_create(slug="m-khair")
+
+
+def test_an_exact_id_look_up_finds_the_record_a_merged_record_survives_in(members, secretariat):
+    nour, amal, _khair = members
+    survivor = record(nour)
+    merged = record(amal, national_id=NID)
+    case_merge(case=case_of(survivor, merged), by=secretariat)
+    # when / then: the merged record's ID names the person, whose record is the survivor
+    assert exact_national_id(blind_index(NID)) == survivor
+    assert registered_by_index([blind_index(NID)]) == {blind_index(NID): survivor.pk}
+
+
+def test_an_exact_id_look_up_follows_a_chain_of_merges(members, secretariat):
+    nour, amal, khair = members
+    first = record(nour)
+    second = record(amal)
+    third = record(khair, national_id=NID)
+    case_merge(case=case_of(second, third), by=secretariat)  # third into second
+    case_merge(case=case_of(first, second), by=secretariat)  # second into first
+    assert exact_national_id(blind_index(NID)) == first
+    assert registered_by_index([blind_index(NID)]) == {blind_index(NID): first.pk}
+
+
+def test_linking_by_the_id_of_a_merged_record_serves_the_survivor(members, secretariat):
+    nour, amal, khair = members
+    survivor = record(nour)
+    merged = record(amal, national_id=NID)
+    case_merge(case=case_of(survivor, merged), by=secretariat)
+    worker = user_create(role=Role.CASE_WORKER, member=khair)
+    # when: a third member registers the person by national ID and links its services
+    household_register(
+        member=khair,
+        by=worker,
+        household=HouseholdInput(governorate="24"),
+        people=[
+            PersonInput(
+                full_name=NAME, gender="M", national_id=NID, birth_date=BORN, relation="head"
+            )
+        ],
+        link_existing=frozenset({0}),
+    )
+    # then: the member serves the surviving record, not the merged one
+    assert ServiceLink.objects.filter(member=khair, person=survivor).exists()
+    assert not ServiceLink.objects.filter(person=merged).exists()
