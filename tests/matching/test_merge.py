@@ -1,15 +1,20 @@
 """Merging two records of one person, undoing it, and what reads people afterwards."""
 
 import datetime
+import threading
 
 import pytest
+from django.db import connection
 
 from marsad.core.crypto import blind_index
+from marsad.core.errors import ApplicationError
+from marsad.matching.errors import MatchingError
+from marsad.matching.models import DuplicateCase
 from marsad.matching.selectors import exact_national_id
-from marsad.matching.services import case_merge, case_open
+from marsad.matching.services import case_merge, case_open, case_undo
 from marsad.members.models import Role
 from marsad.registry.batch import registered_by_index
-from marsad.registry.models import ServiceLink
+from marsad.registry.models import Person, ServiceLink
 from marsad.registry.services import HouseholdInput, household_register
 from marsad.registry.validation import PersonInput
 from tests.factories import (
@@ -39,6 +44,11 @@ def record(member, *, national_id="", full_name=NAME, since=datetime.date(2025, 
 
 def case_of(first, second):
     return case_open(first=first, second=second, probability=0.95, evidence=[], source="scan")
+
+
+def fresh(*people):
+    for person in people:
+        person.refresh_from_db()
 
 
 @pytest.fixture
@@ -93,3 +103,69 @@ def test_linking_by_the_id_of_a_merged_record_serves_the_survivor(members, secre
     # then: the member serves the surviving record, not the merged one
     assert ServiceLink.objects.filter(member=khair, person=survivor).exists()
     assert not ServiceLink.objects.filter(person=merged).exists()
+
+
+def test_a_record_merged_by_one_case_is_not_merged_again_by_another(members, secretariat):
+    nour, amal, khair = members
+    first, second, third = record(nour), record(amal), record(khair)
+    first_case, second_case = case_of(first, third), case_of(second, third)
+    case_merge(case=first_case, by=secretariat)  # third into first
+    # when
+    with pytest.raises(ApplicationError) as raised:
+        case_merge(case=second_case, by=secretariat)
+    # then: third stays merged into first, with its link there; the second case waits
+    assert raised.value.code == MatchingError.RECORD_MERGED
+    fresh(third, second_case)
+    assert third.merged_into == first
+    assert set(first.service_links.values_list("member_id", flat=True)) == {nour.pk, khair.pk}
+    assert second_case.status == DuplicateCase.Status.OPEN
+    # The first merge still undoes exactly.
+    case_undo(case=first_case, by=secretariat)
+    fresh(third)
+    assert (third.merged_into, third.status) == (None, Person.Status.ACTIVE)
+    assert set(third.service_links.values_list("member_id", flat=True)) == {khair.pk}
+
+
+def test_nothing_is_merged_into_a_record_that_was_merged_away(members, secretariat):
+    nour, amal, khair = members
+    first, second, third = record(nour), record(amal), record(khair)
+    later_case = case_of(second, third)
+    case_merge(case=case_of(first, second), by=secretariat)  # second into first
+    # when: third would go into second, which is no longer a record of its own
+    with pytest.raises(ApplicationError) as raised:
+        case_merge(case=later_case, by=secretariat)
+    assert raised.value.code == MatchingError.RECORD_MERGED
+    fresh(third)
+    assert (third.merged_into, third.status) == (None, Person.Status.ACTIVE)
+    assert set(third.service_links.values_list("member_id", flat=True)) == {khair.pk}
+
+
+def test_two_cases_sharing_a_record_decided_at_once_merge_it_once(reference_transactional_db):
+    secretariat = secretariat_create()
+    nour, amal, khair = (member_create(slug=f"t-{n}") for n in ("nour", "amal", "khair"))
+    first, second, third = record(nour), record(amal), record(khair)
+    cases = [case_of(first, third), case_of(second, third)]
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def decide(case):
+        try:
+            barrier.wait()
+            case_merge(case=case, by=secretariat)
+            outcomes.append("merged")
+        except ApplicationError as error:
+            outcomes.append(error.code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=decide, args=(case,)) for case in cases]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == sorted(["merged", MatchingError.RECORD_MERGED])
+    merged_case = DuplicateCase.objects.get(status=DuplicateCase.Status.MERGED)
+    third.refresh_from_db()
+    assert third.merged_into_id == merged_case.person_a_id
+    # The link went where the record went, once.
+    assert ServiceLink.objects.get(member=khair).person_id == merged_case.person_a_id

@@ -99,6 +99,12 @@ def _require_open(case: DuplicateCase, *statuses: str) -> None:
         )
 
 
+def _lock_people(*pks: int) -> list[Person]:
+    """These people, locked in primary-key order (two decisions sharing a record wait for
+    each other, and never lock in opposite orders)."""
+    return list(Person.objects.select_for_update().filter(pk__in=pks).order_by("pk"))
+
+
 @transaction.atomic
 def case_merge(*, case: DuplicateCase, by: Any) -> Person:
     """Same person: the later record is merged into the earlier, keeping every link.
@@ -111,7 +117,17 @@ def case_merge(*, case: DuplicateCase, by: Any) -> Person:
     if not can_merge(by, case):
         raise PermissionDenied
     _require_open(case, DuplicateCase.Status.OPEN, DuplicateCase.Status.UNDONE)
-    survivor, merged = case.person_a, case.person_b
+    survivor, merged = _lock_people(case.person_a_id, case.person_b_id)
+    if Person.Status.MERGED in (survivor.status, merged.status):
+        # Another case merged one of them meanwhile: merging again would move the record
+        # away from its survivor, or links onto a record that is no longer one.
+        raise ApplicationError(
+            code=MatchingError.RECORD_MERGED,
+            message=_(
+                "One of these records has meanwhile been merged into another record, so "
+                "this pair cannot be merged."
+            ),
+        )
     record: dict[str, Any] = {
         "survivor": survivor.pk,
         "merged": merged.pk,
@@ -167,8 +183,7 @@ def case_undo(*, case: DuplicateCase, by: Any) -> None:
         raise PermissionDenied
     _require_open(case, DuplicateCase.Status.MERGED)
     record = case.merge_record
-    survivor = Person.objects.get(pk=record["survivor"])
-    merged = Person.objects.get(pk=record["merged"])
+    survivor, merged = _lock_people(record["survivor"], record["merged"])
     ServiceLink.objects.filter(pk__in=record["moved_links"]).update(person=merged)
     for combined in record["combined_links"]:
         kept = ServiceLink.objects.get(pk=combined["kept"])
