@@ -169,3 +169,57 @@ def test_two_cases_sharing_a_record_decided_at_once_merge_it_once(reference_tran
     assert third.merged_into_id == merged_case.person_a_id
     # The link went where the record went, once.
     assert ServiceLink.objects.get(member=khair).person_id == merged_case.person_a_id
+
+
+def test_undo_waits_for_the_later_merge_of_the_survivor(members, secretariat):
+    nour, amal, khair = members
+    first, second, third = record(nour), record(amal), record(khair)
+    earlier = case_of(second, third)
+    case_merge(case=earlier, by=secretariat)  # third into second
+    later = case_of(first, second)
+    case_merge(case=later, by=secretariat)  # second into first
+    # when: the earlier merge is undone while its survivor is merged into another record
+    with pytest.raises(ApplicationError) as raised:
+        case_undo(case=earlier, by=secretariat)
+    # then: nothing changed
+    assert raised.value.code == MatchingError.LATER_MERGE
+    fresh(second, third, earlier)
+    assert (second.status, second.merged_into) == (Person.Status.MERGED, first)
+    assert third.status == Person.Status.MERGED
+    assert earlier.status == DuplicateCase.Status.MERGED
+    # Undone latest first, each merge puts back exactly what it moved.
+    case_undo(case=later, by=secretariat)
+    case_undo(case=earlier, by=secretariat)
+    fresh(first, second, third)
+    for person, member in ((first, nour), (second, amal), (third, khair)):
+        assert (person.status, person.merged_into) == (Person.Status.ACTIVE, None)
+        assert list(person.service_links.values_list("member_id", flat=True)) == [member.pk]
+
+
+def test_undo_waits_for_the_later_merge_into_the_survivor(members, secretariat):
+    # Both merged records were served by one member: each merge combined its link with
+    # the survivor's, whose aid types then held both.
+    nour, amal, _khair = members
+    first = record(nour)
+    second, third = record(amal), record(amal)
+    ServiceLink.objects.create(member=amal, person=first, since=datetime.date(2025, 6, 1))
+    ServiceLink.objects.filter(member=amal, person=second).update(aid_types=["cash"])
+    ServiceLink.objects.filter(member=amal, person=third).update(aid_types=["food"])
+    earlier, later = case_of(first, second), case_of(first, third)
+    case_merge(case=earlier, by=secretariat)
+    case_merge(case=later, by=secretariat)
+    link = ServiceLink.objects.get(member=amal, person=first)
+    assert link.aid_types == ["cash", "food"]
+    # when
+    with pytest.raises(ApplicationError) as raised:
+        case_undo(case=earlier, by=secretariat)
+    # then: the food aid of the record merged later is not lost from the survivor's link
+    assert raised.value.code == MatchingError.LATER_MERGE
+    link.refresh_from_db()
+    assert link.aid_types == ["cash", "food"]
+    case_undo(case=later, by=secretariat)
+    case_undo(case=earlier, by=secretariat)
+    link.refresh_from_db()
+    assert (link.aid_types, link.since) == ([], datetime.date(2025, 6, 1))
+    assert ServiceLink.objects.get(member=amal, person=second).aid_types == ["cash"]
+    assert ServiceLink.objects.get(member=amal, person=third).aid_types == ["food"]

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -184,6 +185,24 @@ def case_undo(*, case: DuplicateCase, by: Any) -> None:
     _require_open(case, DuplicateCase.Status.MERGED)
     record = case.merge_record
     survivor, merged = _lock_people(record["survivor"], record["merged"])
+    later = (
+        DuplicateCase.objects.filter(
+            status=DuplicateCase.Status.MERGED, decided_at__gt=case.decided_at
+        )
+        .filter(Q(person_a=survivor) | Q(person_b=survivor))
+        .exclude(pk=case.pk)
+    )
+    if later.exists():
+        # The survivor was merged into another record since, or another record into it:
+        # the links this merge moved or combined may have moved on, and putting back this
+        # merge's state would undo part of the later one. Merges are undone latest first.
+        raise ApplicationError(
+            code=MatchingError.LATER_MERGE,
+            message=_(
+                "The surviving record was merged again after this merge. Undo the later "
+                "merge first."
+            ),
+        )
     ServiceLink.objects.filter(pk__in=record["moved_links"]).update(person=merged)
     for combined in record["combined_links"]:
         kept = ServiceLink.objects.get(pk=combined["kept"])
