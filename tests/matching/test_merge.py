@@ -223,3 +223,32 @@ def test_undo_waits_for_the_later_merge_into_the_survivor(members, secretariat):
     assert (link.aid_types, link.since) == ([], datetime.date(2025, 6, 1))
     assert ServiceLink.objects.get(member=amal, person=second).aid_types == ["cash"]
     assert ServiceLink.objects.get(member=amal, person=third).aid_types == ["food"]
+
+
+def test_a_family_registered_four_times_and_merged_three_times_counts_once(db):
+    # given: four members registered one family; the review queue merged the copies one
+    # into the other, the latest copies first, so the last copy's record is three merges
+    # away from the record that survives
+    from marsad.assistance.selectors import reach_report
+    from tests.assistance.factories import entry_create, family_create
+
+    secretariat = secretariat_create()
+    members = [member_create() for _ in range(4)]
+    families = [family_create(member=member, size=1) for member in members]
+    heads = [family.head for family in families]
+    for earlier, later in ((2, 3), (1, 2), (0, 1)):
+        case_merge(case=case_of(heads[earlier], heads[later]), by=secretariat)
+    entry_create(member=members[0], household=families[0])
+    entry_create(member=members[3], household=families[3])
+    entry_create(member=members[3], household=families[3], person=heads[3], category="medicines")
+    # when
+    report = reach_report(user=secretariat, dimension="member")
+    # then: one person and one household, as each member would report it alone
+    t = report.total
+    assert (t.people, t.households, t.people_reported, t.households_reported) == (1, 1, 2, 2)
+    # and undone latest first, the four records are four families again
+    for case in DuplicateCase.objects.order_by("-decided_at"):
+        case_undo(case=case, by=secretariat)
+    assert [head.pk for head in Person.objects.filter(merged_into__isnull=False)] == []
+    t = reach_report(user=secretariat, dimension="member").total
+    assert (t.people, t.households) == (2, 2)

@@ -111,8 +111,9 @@ def case_merge(*, case: DuplicateCase, by: Any) -> Person:
     """Same person: the later record is merged into the earlier, keeping every link.
 
     Nothing is deleted. The merged record keeps its data and history and points to the
-    surviving record; its service links move to the survivor. What moved is stored on the
-    case so that `case_undo` can put it back exactly.
+    surviving record, as do the records merged into it before; its service links move to
+    the survivor. What moved is stored on the case so that `case_undo` can put it back
+    exactly.
     """
     case = DuplicateCase.objects.select_for_update().get(pk=case.pk)
     if not can_merge(by, case):
@@ -160,6 +161,14 @@ def case_merge(*, case: DuplicateCase, by: Any) -> Person:
             existing.since = min(existing.since, link.since)
             existing.save(update_fields=["aid_types", "since", "updated_at"])
             link.delete()
+    # Records merged into this one before now point to the survivor too, so that every
+    # merged record is one step from the record it survives in (readers follow no more).
+    repointed = list(merged.merged_records.values_list("pk", flat=True))
+    if repointed:
+        Person.objects.filter(pk__in=repointed).update(
+            merged_into=survivor, updated_at=timezone.now()
+        )
+        record["repointed"] = repointed
     merged.status = Person.Status.MERGED
     merged.merged_into = survivor
     merged.save(update_fields=["status", "merged_into", "updated_at"])
@@ -216,6 +225,9 @@ def case_undo(*, case: DuplicateCase, by: Any) -> None:
             since=removed["since"],
             aid_types=removed["aid_types"],
         )
+    Person.objects.filter(pk__in=record.get("repointed", [])).update(
+        merged_into=merged, updated_at=timezone.now()
+    )
     merged.status, merged.merged_into = record["merged_status"], None
     merged.save(update_fields=["status", "merged_into", "updated_at"])
     survivor.status = record["survivor_status"]
