@@ -593,22 +593,13 @@ class AidEntryListCreateView(APIView):
             entries = entries.filter(person_id=values["person"])
         offset, limit = values["offset"], values["limit"]
         shown = list(entries[offset : offset + limit])
-        if shown:
-            # The entries say who received aid: a view of personal data, as the ledger page's.
-            audit_record(
-                actor=request.user,
-                action="view",
-                target_type=AidEntry._meta.label_lower,
-                target_label=f"aid ledger, from entry {offset + 1}",
-                pii=True,
-                changes={
-                    "list": "aid_ledger",
-                    "offset": offset,
-                    "entries": [entry.pk for entry in shown],
-                    "people": sorted({e.person_id for e in shown if e.person_id}),
-                },
-                request=request,
-            )
+        aid_selectors.ledger_page_viewed(
+            user=request.user,
+            entries=shown,
+            position={"offset": offset},
+            label=f"aid ledger, from entry {offset + 1}",
+            request=request,
+        )
         page = {"count": entries.count(), "results": [aid_entry_dict(e) for e in shown]}
         return Response(AidEntryPageSerializer(page).data)
 

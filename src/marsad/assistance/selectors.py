@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
@@ -117,6 +117,30 @@ def entry_list(*, user: Any, filters: LedgerFilters | None = None) -> QuerySet[A
         entries.select_related("category", "member", "person", "program", "governorate")
         .annotate(is_reversed=_reversed())
         .order_by("-delivered_on", "-id")
+    )
+
+
+def ledger_page_viewed(
+    *, user: Any, entries: Sequence[AidEntry], position: dict[str, int], label: str, request: Any
+) -> None:
+    """A page of ledger entries shown (web page or API): its rows name who received aid, so
+    it is one audited view of personal data; an empty page is none. `position` is where the
+    page starts ({"page": 2} or {"offset": 50})."""
+    if not entries:
+        return
+    audit_record(
+        actor=user,
+        action="view",
+        target_type=AidEntry._meta.label_lower,
+        target_label=label,
+        pii=True,
+        changes={
+            "list": "aid_ledger",
+            **position,
+            "entries": [entry.pk for entry in entries],
+            "people": sorted({entry.person_id for entry in entries if entry.person_id}),
+        },
+        request=request,
     )
 
 

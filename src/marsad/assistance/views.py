@@ -256,22 +256,13 @@ def entry_list(request: HttpRequest) -> HttpResponse:
         # filtered one (and show people the user did not ask for).
         entries = entries.none()
     page = _page(request, entries)
-    if page.object_list:
-        # The rows name the people who received aid: one view of personal data per page shown.
-        audit_record(
-            actor=request.user,
-            action="view",
-            target_type=AidEntry._meta.label_lower,
-            target_label=f"aid ledger, page {page.number}",
-            pii=True,
-            changes={
-                "list": "aid_ledger",
-                "page": page.number,
-                "entries": [entry.pk for entry in page.object_list],
-                "people": sorted({e.person_id for e in page.object_list if e.person_id}),
-            },
-            request=request,
-        )
+    selectors.ledger_page_viewed(
+        user=request.user,
+        entries=page.object_list,
+        position={"page": page.number},
+        label=f"aid ledger, page {page.number}",
+        request=request,
+    )
     return render(
         request,
         "assistance/entry_list.html",
