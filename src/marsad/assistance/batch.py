@@ -53,6 +53,7 @@ from marsad.engines.nid import clean_national_id
 from marsad.geo.models import District, Governorate
 from marsad.matching.linkage import governorate_index
 from marsad.matching.naming import holders_named_check
+from marsad.matching.selectors import survivor_ids
 from marsad.members.models import Member
 from marsad.programs.models import Program
 from marsad.registry.models import Household, HouseholdReference, Person, ServiceLink
@@ -621,35 +622,11 @@ def _survivors(merged_into: set[int]) -> dict[int, tuple[int, int | None]]:
     record goes there, as the form and the API send it."""
     if not merged_into:
         return {}
-    final: dict[int, int] = {pk: pk for pk in merged_into}
-    household: dict[int, int | None] = {}
-    pending = set(merged_into)
-    for _step in range(_MERGE_CHAIN_MAX):
-        step = {
-            pk: (into, home)
-            for pk, into, home in Person.objects.filter(pk__in=pending).values_list(
-                "pk", "merged_into_id", "household_id"
-            )
-        }
-        pending = set()
-        for start, current in final.items():
-            if current not in step:
-                continue
-            into, home = step[current]
-            if into is None:
-                household[start] = home
-            else:
-                final[start] = into
-                pending.add(into)
-        if not pending:
-            break
-    else:
-        raise RuntimeError(f"A chain of merges longer than {_MERGE_CHAIN_MAX} records.")
-    return {pk: (final[pk], household.get(pk)) for pk in merged_into}
-
-
-#: Records merged into records merged in turn: more steps than this is a loop, not a history.
-_MERGE_CHAIN_MAX = 100
+    final = survivor_ids(merged_into)
+    homes = dict(
+        Person.objects.filter(pk__in=set(final.values())).values_list("pk", "household_id")
+    )
+    return {pk: (final[pk], homes.get(final[pk])) for pk in merged_into}
 
 
 def _run(
