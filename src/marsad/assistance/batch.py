@@ -52,7 +52,7 @@ from marsad.engines.linkage.records import clean_record
 from marsad.engines.nid import clean_national_id
 from marsad.geo.models import District, Governorate
 from marsad.matching.linkage import governorate_index
-from marsad.matching.naming import holders_named_check
+from marsad.matching.naming import holders_named_check, tries_exhausted_message
 from marsad.matching.selectors import survivor_ids
 from marsad.members.models import Member
 from marsad.programs.models import Program
@@ -593,11 +593,7 @@ def _unconfirmed(
         problems[named[number].index] = Problem(
             "national_id",
             AidError.NATIONAL_ID_TRIES_EXHAUSTED,
-            _(
-                "Too many names that do not match this national ID were given for your "
-                "institution in the last 24 hours, so it is not compared with another name "
-                "until then. Check the ID, or ask the Technical Secretariat."
-            ),
+            tries_exhausted_message(),
         )
     named_ok = {
         by_id[item.index] for number, item in enumerate(named) if number not in check.refused

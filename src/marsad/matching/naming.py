@@ -20,6 +20,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from marsad.core.audit import audit_record
 from marsad.core.crypto import blind_index
@@ -33,6 +34,15 @@ WINDOW = datetime.timedelta(hours=24)
 
 def tries_per_day() -> int:
     return int(settings.MARSAD_NAME_TRIES_PER_DAY)
+
+
+def tries_exhausted_message() -> str:
+    """What the registry and the aid import say of a name not compared (`NameCheck.exhausted`)."""
+    return _(
+        "Too many names that do not match this national ID were given for your institution "
+        "in the last 24 hours, so it is not compared with another name until then. Check the "
+        "ID, or ask the Technical Secretariat."
+    )
 
 
 @dataclass

@@ -24,6 +24,7 @@ from marsad.engines.linkage.records import PersonRecord
 from marsad.engines.nid import NationalIdError, NationalIdErrorCode, parse_national_id
 from marsad.engines.phone import PhoneError, normalize_mobile
 from marsad.engines.translit import is_latin, latin_name_tokens
+from marsad.matching.naming import tries_exhausted_message
 from marsad.registry.errors import RegistryError, RegistryWarning
 
 #: The widths of the person table's name columns (`registry.models.Person`).
@@ -98,11 +99,7 @@ def national_id_tries_exhausted(index: int, field_name: str = "") -> Problem:
     return Problem(
         field_name or f"people.{index}.national_id",
         RegistryError.NATIONAL_ID_TRIES_EXHAUSTED,
-        _(
-            "Too many names that do not match this national ID were given for your "
-            "institution in the last 24 hours, so it is not compared with another name until "
-            "then. Check the ID, or ask the Technical Secretariat."
-        ),
+        tries_exhausted_message(),
     )
 
 
